@@ -1,0 +1,130 @@
+"""Run a check: load the tree, validate, build the graph, run every rule, grade and waive."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import Settings
+from .findings import RULES, Finding, Severity, sort_key
+from .graph import Graph, build_graph
+from .loader import iter_markdown, read_source
+from .model import Corpus, Document
+from .rules import Context, all_rules
+from .schema import build_document
+
+
+@dataclass
+class Report:
+    corpus: Corpus
+    graph: Graph
+    findings: list[Finding] = field(default_factory=list)  # graded, active
+    waived: list[Finding] = field(default_factory=list)
+    crashed_rules: list[str] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity == severity)
+
+    @property
+    def incomplete(self) -> bool:
+        """A file could not be read or a rule crashed: the answer is unknown, never 'clean'."""
+        return bool(self.corpus.unreadable or self.crashed_rules)
+
+    def findings_for(self, rel: str) -> list[Finding]:
+        return [f for f in self.findings if f.path == rel]
+
+    def waived_for(self, rel: str) -> list[Finding]:
+        return [f for f in self.waived if f.path == rel]
+
+
+def _folder_kind(path: Path, folders: list[tuple[Path, str]]) -> str | None:
+    """The kind of the most specific configured folder containing `path`."""
+    for folder, kind in folders:
+        if path.is_relative_to(folder):
+            return kind
+    return None
+
+
+def discover(settings: Settings) -> list[Path]:
+    """Every Markdown file under docs_dir and the configured folders, once each, sorted."""
+    roots = [settings.docs_dir] + [f for f in settings.folders if not f.is_relative_to(settings.docs_dir)]
+    seen: dict[str, Path] = {}
+    for root in roots:
+        if root.is_dir():
+            for path in iter_markdown(root):
+                seen.setdefault(os.path.normcase(path), path)
+    return sorted(seen.values())
+
+
+def load_corpus(settings: Settings, paths: list[Path] | None = None) -> Corpus:
+    folders = sorted(settings.folders.items(), key=lambda item: len(item[0].parts), reverse=True)
+    corpus = Corpus()
+    for path in discover(settings) if paths is None else paths:
+        kind = _folder_kind(path, folders)
+        source = read_source(path, settings.relpath(path), expect_document=kind is not None)
+        corpus.sources += 1
+        corpus.findings.extend(source.findings)
+        if not source.readable:
+            corpus.unreadable.append(source.rel)
+            continue
+        if source.has_frontmatter or kind is not None:
+            document, findings = build_document(source, kind, settings.gates)
+            corpus.findings.extend(findings)
+            if document is not None:
+                corpus.documents.append(document)
+    return corpus
+
+
+def _run_rules(context: Context) -> tuple[list[Finding], list[str]]:
+    """All findings, plus the slugs of rules that crashed (their answer is unknown)."""
+    findings: list[Finding] = []
+    crashed: list[str] = []
+    for family, rule in all_rules():
+        slug = rule.__name__.replace("_", "-")
+        if context.settings.severity_of(slug) is None:
+            continue  # switched off: not worth the time
+        try:
+            findings.extend(rule(context))
+        except Exception as error:  # one broken rule must not hide the others' findings
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            crashed.append(slug)
+            findings.append(Finding(
+                slug, f"rule {slug} crashed ({type(error).__name__} at {family}.py:{where.lineno}) and could "
+                "not check this tree; please report it — the other rules ran normally",
+                severity=Severity.ERROR))
+    return findings, crashed
+
+
+def _grade_and_waive(findings: list[Finding], settings: Settings, documents: dict[str, Document],
+                     today: date) -> tuple[list[Finding], list[Finding]]:
+    active, waived = [], []
+    for finding in findings:
+        severity = settings.severities.get(finding.rule, finding.severity or RULES[finding.rule].severity)
+        if severity is None:
+            continue  # rule switched off
+        finding = finding.graded(severity)
+        document = documents.get(finding.path or "")
+        waiver = next((w for w in document.waivers if w.rule == finding.rule), None) if document else None
+        if waiver is None:
+            active.append(finding)
+        elif waiver.until is not None and waiver.until < today:
+            reason = f": {waiver.reason}" if waiver.reason else ""
+            active.append(Finding(finding.rule, f"{finding.message} (waiver expired {waiver.until.isoformat()}{reason})",
+                                  finding.path, finding.line, finding.ids, severity))
+        else:
+            waived.append(Finding(finding.rule, finding.message, finding.path, finding.line, finding.ids,
+                                  severity, waiver))
+    return sorted(active, key=sort_key), sorted(waived, key=sort_key)
+
+
+def check(settings: Settings, *, today: date | None = None) -> Report:
+    today = today or date.today()
+    corpus = load_corpus(settings)
+    graph = build_graph(corpus)
+    rule_findings, crashed = _run_rules(Context(corpus, graph, settings, today))
+    by_path = {document.rel: document for document in corpus.documents}
+    active, waived = _grade_and_waive(corpus.findings + rule_findings, settings, by_path, today)
+    return Report(corpus, graph, active, waived, crashed)

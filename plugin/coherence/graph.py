@@ -1,0 +1,72 @@
+"""The dependency graph: one node per document, one typed edge per resolved reference."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from .model import Corpus, Document, Reference
+
+# A fact is defined authoritatively by a contract that still stands or an accepted decision.
+DEFINING_STATUSES = {"contract": {"draft", "active", "deprecated", None}, "decision": {"accepted"}}
+
+
+def defines_authoritatively(document: Document) -> bool:
+    return document.status in DEFINING_STATUSES.get(document.kind, ())
+
+
+@dataclass
+class Graph:
+    graph: nx.MultiDiGraph
+    index: dict[str, Document]
+    unresolved: list[tuple[Document, Reference]] = field(default_factory=list)
+    definers: dict[str, list[Document]] = field(default_factory=dict)  # fact -> defining documents
+
+    def references_to(self, document_id: str):
+        """(source id, edge data) for every edge into the document: links the other way."""
+        return [(source, data) for source, _, data in self.graph.in_edges(document_id, data=True)]
+
+
+def build_graph(corpus: Corpus) -> Graph:
+    index = corpus.by_id()
+    by_path = {os.path.normcase(document.path.resolve()): document for document in corpus.documents}
+    graph = nx.MultiDiGraph()
+    for document in index.values():
+        graph.add_node(document.id, kind=document.kind, status=document.status, title=document.title,
+                       path=document.rel)
+    result = Graph(graph, index)
+    for document in corpus.documents:
+        if index.get(document.id) is not document:
+            continue  # a duplicate id: its edges would be attributed to the wrong node
+        for reference in document.references:
+            target = _resolve(reference, document, index, by_path)
+            if target is None:
+                result.unresolved.append((document, reference))
+                continue
+            reference.resolved = target.id
+            graph.add_edge(document.id, target.id, type=reference.key, line=reference.line,
+                           range=reference.range.text if reference.range else None)
+    for document in index.values():
+        if defines_authoritatively(document):
+            for fact in document.defines:
+                result.definers.setdefault(fact, []).append(document)
+    for document in index.values():
+        for fact in document.assumes:
+            for definer in result.definers.get(fact, ()):
+                if definer is not document:
+                    graph.add_edge(document.id, definer.id, type="assumes", fact=fact,
+                                   line=document.line("assumes", fact))
+    return result
+
+
+def _resolve(reference: Reference, source: Document, index: dict[str, Document],
+             by_path: dict[str, Document]) -> Document | None:
+    if reference.target in index:
+        return index[reference.target]
+    if reference.is_path:
+        candidate = (source.path.parent / reference.target).resolve()
+        return by_path.get(os.path.normcase(Path(candidate)))
+    return None

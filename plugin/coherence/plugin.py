@@ -1,0 +1,134 @@
+"""The MkDocs adapter: routes MkDocs events to the core. Check in `on_files`, render panels
+per page, fail in `on_post_build` once every problem (ours and MkDocs') has been shown."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+from .config import ConfigError, Settings, parse_settings
+from .engine import Report, check
+from .findings import Severity
+from .render import environment, panel_context, render_panel
+
+log = get_plugin_logger(__name__)
+LOG_LEVEL = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
+MAX_SUMMARY_LINES = 50
+
+
+class CoherenceConfig(base.Config):
+    folders = c.Optional(c.Type(dict))
+    """Folder (relative to mkdocs.yml) -> kind. Default: `decisions` beside mkdocs.yml, and
+    `decisions/`, `intents/`, `contracts/` in docs_dir. Folders outside docs_dir are published."""
+    rules = c.Type(dict, default={})
+    """Rule slug -> `error`, `warning`, `info` or `off`."""
+    gates = c.Optional(c.Type(dict))
+    """Risk tier -> requirements, e.g. `{high: [rollback, monitoring, owners>=2]}`."""
+    outcome_grace = c.Type((str, int), default="60d")
+    """How long after `shipped` an intent may go without recorded outcomes."""
+    fail_on = c.Type((str, bool), default="error")
+    """`error`, `warning` or `never`: the least severe finding that fails `mkdocs build`."""
+    base = c.Optional(c.Type(str))
+    """Git revision for breaking-change checks (or the COHERENCE_BASE environment variable)."""
+
+
+class CoherencePlugin(BasePlugin[CoherenceConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.settings: Settings | None = None
+        self.report: Report | None = None
+        self.documents: dict[str, object] = {}  # normalised absolute path -> Document
+        self.pages: dict[str, File] = {}  # document id -> its File, for links
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config):
+        config_dir = Path(config.config_file_path or os.getcwd()).parent
+        try:
+            self.settings = parse_settings(dict(self.config), config_dir=config_dir, docs_dir=Path(config.docs_dir))
+        except ConfigError as error:
+            raise PluginError(str(error)) from None
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        self.report = report = check(self.settings)
+        for finding in report.findings:
+            LOG_LEVEL[finding.severity](f"{finding.rule}: {finding.location}: {finding.message}")
+        for finding in report.waived:
+            reason = f" ({finding.waiver.reason})" if finding.waiver.reason else ""
+            log.info(f"waived {finding.rule}: {finding.location}: {finding.message}{reason}")
+        self._publish_outside_folders(files, config)
+        unreadable = {os.path.normcase(self.settings.config_dir / rel) for rel in report.corpus.unreadable}
+        for file in list(files):
+            if file.abs_src_path and os.path.normcase(file.abs_src_path) in unreadable:
+                files.remove(file)  # MkDocs would crash decoding it; the finding says why
+        self.documents = {os.path.normcase(d.path): d for d in report.corpus.documents}
+        self.pages = {}
+        for file in files:
+            document = self.documents.get(os.path.normcase(file.abs_src_path or ""))
+            if document is not None:
+                self.pages.setdefault(document.id, file)
+        return files
+
+    def _publish_outside_folders(self, files: Files, config) -> None:
+        """Folders mapped outside docs_dir are published under their own name."""
+        docs_dir = self.settings.docs_dir
+        for folder in sorted(self.settings.folders):
+            if folder.is_relative_to(docs_dir) or not folder.is_dir():
+                continue
+            for root, dirs, names in os.walk(folder):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(n for n in names if not n.startswith(".")):
+                    uri = Path(folder.name, Path(root, name).relative_to(folder)).as_posix()
+                    if files.get_file_from_path(uri) is not None:
+                        log.warning(f"{uri} exists in docs_dir and in {self.settings.relpath(folder)}; "
+                                    "the copy in docs_dir is published")
+                        continue
+                    files.append(File(uri, str(folder.parent), config.site_dir, config.use_directory_urls))
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        document = self.documents.get(os.path.normcase(page.file.abs_src_path or ""))
+        if document is None:
+            return html
+
+        def url_of(document_id: str) -> str | None:
+            target = self.pages.get(document_id)
+            return get_relative_url(target.url, page.url) if target else None
+
+        env = environment(config.theme.dirs)
+        panel = render_panel(env, panel_context(document, self.report, url_of))
+        # Below the page's own title, above its body.
+        head, closed, tail = html.partition("</h1>")
+        return head + closed + panel + tail if closed and html.lstrip().startswith("<h1") else panel + html
+
+    def on_serve(self, server, config, builder):
+        for folder in self.settings.folders:
+            if not folder.is_relative_to(self.settings.docs_dir) and folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+    def on_post_build(self, config) -> None:
+        report = self.report
+        if report is None or self.serving or self.settings.fail_on == "never":
+            return
+        threshold = Severity.ERROR if self.settings.fail_on == "error" else Severity.WARNING
+        failing = [f for f in report.findings if f.severity >= threshold]
+        if not failing and not report.incomplete:
+            return
+        lines = [f"  {f.rule}: {f.location}: {f.message}" for f in failing[:MAX_SUMMARY_LINES]]
+        if len(failing) > MAX_SUMMARY_LINES:
+            lines.append(f"  … and {len(failing) - MAX_SUMMARY_LINES} more (run `coherence check`)")
+        raise PluginError(
+            f"coherence: {report.count(Severity.ERROR)} errors, {report.count(Severity.WARNING)} warnings "
+            f"in {len(report.corpus.documents)} documents; the build fails on {self.settings.fail_on}s "
+            "(option fail_on):\n" + "\n".join(lines))

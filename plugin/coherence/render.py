@@ -1,0 +1,70 @@
+"""Jinja2 rendering of panels: autoescaped, templates overridable from the theme's custom_dir."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import jinja2
+
+from .engine import Report
+from .findings import Severity
+from .model import Document
+
+# Admonition classes understood by mkdocs-material and styled by the built-in theme too.
+ADMONITION = {Severity.ERROR: "danger", Severity.WARNING: "warning", Severity.INFO: "info"}
+
+
+def environment(template_dirs: Iterable[str] = ()) -> jinja2.Environment:
+    """Templates under `coherence/` in any of `template_dirs` win over the packaged ones."""
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(list(template_dirs)),
+        jinja2.PackageLoader("coherence", "templates"),
+    ])
+    return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                              undefined=jinja2.StrictUndefined)
+
+
+@dataclass
+class Link:
+    type: str
+    id: str
+    title: str
+    url: str | None
+    detail: str | None = None
+
+
+def panel_context(document: Document, report: Report, url_of: Callable[[str], str | None]) -> dict:
+    """What a document's panel shows; `url_of(id)` gives a link relative to the page, or None."""
+    index = report.graph.index
+
+    def link(other_id: str, edge: dict) -> Link:
+        other = index.get(other_id)
+        detail = edge.get("range") or edge.get("fact")
+        return Link(edge["type"], other_id, other.title if other else other_id, url_of(other_id), detail)
+
+    graph = report.graph.graph
+    outgoing = [link(target, data) for _, target, data in graph.out_edges(document.id, data=True)] \
+        if document.id in graph else []
+    incoming = [link(source, data) for source, data in report.graph.references_to(document.id)] \
+        if document.id in graph else []
+    unresolved = [r.raw for d, r in report.graph.unresolved if d is document]
+    findings = report.findings_for(document.rel)
+    facts = [("version", document.values.get("version")), ("goal", document.values.get("goal")),
+             ("risk", document.values.get("risk")), ("decides", document.values.get("decides")),
+             ("date", document.values.get("date"))]
+    return {
+        "document": document,
+        "owners": document.owners,
+        "facts": [(name, value) for name, value in facts if value],
+        "outgoing": sorted(outgoing, key=lambda l: (l.type, l.id)),
+        "incoming": sorted(incoming, key=lambda l: (l.type, l.id)),
+        "unresolved": unresolved,
+        "findings": [(ADMONITION[f.severity], f) for f in findings],
+        "waived": report.waived_for(document.rel),
+    }
+
+
+def render_panel(env: jinja2.Environment, context: dict) -> str:
+    return env.get_template("coherence/panel.html").render(**context)
+

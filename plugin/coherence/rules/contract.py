@@ -1,0 +1,83 @@
+"""Contract rules: version ranges, retired contracts, assumptions that contradict definitions."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Finding, Severity
+from ..values import canonical_fact, show_fact
+from . import Context
+
+CONSUMING_KEYS = ("uses", "changes", "depends_on")
+
+
+def _contract_references(ctx: Context):
+    """(document, reference, contract) for every live document's reference to a contract."""
+    for document in ctx.corpus.documents:
+        if not document.live:
+            continue
+        for reference in document.references:
+            target = ctx.graph.index.get(reference.resolved) if reference.resolved else None
+            if target is not None and target.kind == "contract" and reference.key in CONSUMING_KEYS:
+                yield document, reference, target
+
+
+def version_mismatch(ctx: Context) -> Iterator[Finding]:
+    for document, reference, contract in _contract_references(ctx):
+        if reference.range is None:
+            continue
+        if contract.version is None:
+            yield Finding(
+                "version-mismatch",
+                f"{reference.key} pins '{reference.raw}', but contract '{contract.id}' declares no version; "
+                f"give {contract.rel} a `version:`",
+                document.rel, reference.line, (document.id, contract.id),
+            )
+        elif not reference.range.contains(contract.version):
+            yield Finding(
+                "version-mismatch",
+                f"{reference.key} pins {contract.id}@{reference.range.text}, but contract '{contract.id}' is at "
+                f"{contract.version}; update this {document.kind} to the {contract.version.major}.x contract "
+                f"(and its range), or keep the contract compatible",
+                document.rel, reference.line, (document.id, contract.id),
+            )
+
+
+def retired_contract(ctx: Context) -> Iterator[Finding]:
+    for document, reference, contract in _contract_references(ctx):
+        if contract.status == "retired":
+            yield Finding(
+                "retired-contract",
+                f"{reference.key} names contract '{contract.id}', which is retired; move to its replacement "
+                "or revive the contract",
+                document.rel, reference.line, (document.id, contract.id), Severity.ERROR,
+            )
+        elif contract.status == "deprecated":
+            yield Finding(
+                "retired-contract",
+                f"{reference.key} names contract '{contract.id}', which is deprecated; plan the move to its "
+                "replacement",
+                document.rel, reference.line, (document.id, contract.id), Severity.WARNING,
+            )
+
+
+def assumption_violated(ctx: Context) -> Iterator[Finding]:
+    for document in ctx.corpus.documents:
+        if not document.live or not document.assumes:
+            continue
+        for fact, assumed in document.assumes.items():
+            expected = canonical_fact(assumed)
+            contradicting = [d for d in ctx.graph.definers.get(fact, ())
+                             if d is not document and canonical_fact(d.defines[fact]) != expected]
+            if not contradicting:
+                continue
+            sides = "; ".join(f"{d.kind} '{d.id}' defines {show_fact(d.defines[fact])}" for d in contradicting)
+            yield Finding(
+                "assumption-violated",
+                f"assumes {fact} = {show_fact(assumed)}, but {sides}; align this {document.kind} with the "
+                "definition, or change the definition deliberately (and bump its version)",
+                document.rel, document.line("assumes", fact), (document.id, *(d.id for d in contradicting)),
+            )
+
+
+RULES = (version_mismatch, retired_contract, assumption_violated)

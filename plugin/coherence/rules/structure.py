@@ -1,0 +1,77 @@
+"""Structure rules: ids, references and loops (frontmatter-invalid, schema and unknown-key
+come from reading and validating, before the graph exists)."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from typing import Iterator
+
+import networkx as nx
+
+from ..findings import Finding
+from . import Context
+
+CYCLE_EDGES = ("supersedes", "depends_on")
+
+
+def duplicate_id(ctx: Context) -> Iterator[Finding]:
+    claims = defaultdict(list)
+    for document in ctx.corpus.documents:
+        claims[document.id].append(document)
+    for document_id, documents in claims.items():
+        if len(documents) < 2:
+            continue
+        first, *others = sorted(documents, key=lambda d: d.rel)
+        for document in others:
+            explicit = document.id_line is not None
+            fix = ("give it another id" if explicit
+                   else "renumber the file (the id comes from its number)" if document.kind == "decision"
+                   else "set an explicit `id:`")
+            yield Finding(
+                "duplicate-id",
+                f"id '{document_id}' is claimed by {len(documents)} documents: "
+                f"{', '.join(d.rel for d in sorted(documents, key=lambda d: d.rel))}; "
+                f"references to it resolve to {first.rel} — {fix}",
+                document.rel, document.id_line or 1, (document_id,),
+            )
+
+
+def unresolved_reference(ctx: Context) -> Iterator[Finding]:
+    ids = list(ctx.graph.index)
+    for document, reference in ctx.graph.unresolved:
+        close = difflib.get_close_matches(reference.target, ids, n=1, cutoff=0.6) if not reference.is_path else []
+        hint = f"; did you mean '{close[0]}'?" if close else "; check the id or the relative path"
+        what = "path" if reference.is_path else "id"
+        yield Finding(
+            "unresolved-reference",
+            f"{reference.key} names '{reference.raw}', but no document has that {what}{hint}",
+            document.rel, reference.line, (document.id,),
+        )
+
+
+def cycle(ctx: Context) -> Iterator[Finding]:
+    for edge_type in CYCLE_EDGES:
+        sub = nx.DiGraph()
+        sub.add_edges_from((u, v) for u, v, t in ctx.graph.graph.edges(data="type") if t == edge_type)
+        # Components first: find_cycle on a large acyclic graph is slow (DESIGN §11).
+        for component in nx.strongly_connected_components(sub):
+            if len(component) == 1:
+                node = next(iter(component))
+                if not sub.has_edge(node, node):
+                    continue
+            loop = [u for u, _ in nx.find_cycle(sub.subgraph(component))]
+            start = min(loop)
+            at = loop.index(start)
+            loop = loop[at:] + loop[:at]
+            head = ctx.graph.index[start]
+            line = next((r.line for r in head.references if r.key == edge_type and r.resolved == loop[(1 % len(loop))]),
+                        head.line(edge_type))
+            yield Finding(
+                "cycle",
+                f"{edge_type} loops: {' → '.join(loop + [start])}; remove one of these links",
+                head.rel, line, tuple(loop),
+            )
+
+
+RULES = (duplicate_id, unresolved_reference, cycle)

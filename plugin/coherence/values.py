@@ -1,0 +1,163 @@
+"""Value types of the front-matter contract: kinds, statuses, dates, durations, versions, facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+KINDS = ("intent", "contract", "decision")
+
+STATUSES: dict[str, tuple[str, ...]] = {
+    "intent": ("draft", "active", "shipped", "abandoned"),
+    "contract": ("draft", "active", "deprecated", "retired"),
+    "decision": ("proposed", "accepted", "rejected", "deprecated", "superseded"),
+}
+
+# Documents whose claims still count (DESIGN §5: "live"). A missing status counts as live:
+# a team that writes no status still relies on what the document says.
+LIVE_STATUSES: dict[str, frozenset[str | None]] = {
+    "intent": frozenset({"draft", "active", "shipped", None}),
+    "contract": frozenset({"draft", "active", "deprecated", None}),
+    "decision": frozenset({"proposed", "accepted", None}),
+}
+
+
+def is_live(kind: str, status: str | None) -> bool:
+    return status in LIVE_STATUSES.get(kind, frozenset())
+
+
+# --- dates and durations ---------------------------------------------------------------
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(d|w|m|y)\s*$")
+_DAYS_PER_UNIT = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_duration(value: Any) -> int | None:
+    """`90d`, `6w`, `3m`, `1y` -> days; None when it is not a duration."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    match = _DURATION.match(value.lower())
+    return int(match.group(1)) * _DAYS_PER_UNIT[match.group(2)] if match else None
+
+
+def parse_date(value: Any) -> date | None:
+    """YAML dates, datetimes and ISO strings (`2026-01-31`) -> date; None otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+# --- versions and ranges ---------------------------------------------------------------
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?$")
+_PARTIAL = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
+_COMPARATOR = re.compile(r"^(>=|<=|>|<|==|=|!=)\s*v?(\d+(?:\.\d+){0,2})$")
+
+
+@dataclass(frozen=True, order=True)
+class Version:
+    major: int
+    minor: int
+    patch: int
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+
+def parse_version(value: Any) -> Version | None:
+    """A semantic version `MAJOR.MINOR.PATCH` (pre-release suffix tolerated); None otherwise."""
+    if not isinstance(value, str):
+        return None
+    match = _VERSION.match(value.strip())
+    return Version(*map(int, match.groups())) if match else None
+
+
+def _padded(text: str) -> Version:
+    parts = [int(p) for p in text.split(".")] + [0, 0]
+    return Version(*parts[:3])
+
+
+@dataclass(frozen=True)
+class VersionRange:
+    """A conjunction of comparisons; `text` keeps what the author wrote, for messages."""
+
+    text: str
+    clauses: tuple[tuple[str, Version], ...]
+
+    def contains(self, version: Version) -> bool:
+        checks = {
+            ">=": version.__ge__, ">": version.__gt__, "<=": version.__le__,
+            "<": version.__lt__, "==": version.__eq__, "!=": version.__ne__,
+        }
+        return all(checks[op](bound) for op, bound in self.clauses)
+
+
+def parse_range(text: str) -> VersionRange | None:
+    """`2` (any 2.x), `2.1` (>=2.1,<3), `2.1.3` (>=2.1.3,<3), or comparisons `>=2.1,<3`."""
+    text = text.strip()
+    match = _PARTIAL.match(text)
+    if match:
+        major = int(match.group(1))
+        return VersionRange(text, ((">=", _padded(text.lstrip("v"))), ("<", Version(major + 1, 0, 0))))
+    clauses = []
+    for part in text.split(","):
+        comparison = _COMPARATOR.match(part.strip())
+        if not comparison:
+            return None
+        op = "==" if comparison.group(1) == "=" else comparison.group(1)
+        clauses.append((op, _padded(comparison.group(2))))
+    return VersionRange(text, tuple(clauses)) if clauses else None
+
+
+# --- facts -----------------------------------------------------------------------------
+
+FACT_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*(\.[A-Za-z0-9_][A-Za-z0-9_-]*)*$")
+
+
+def flatten_facts(mapping: dict, prefix: str = "") -> dict[str, Any]:
+    """Nested mappings become dotted fact names: {customer: {status: x}} -> customer.status."""
+    flat: dict[str, Any] = {}
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(flatten_facts(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def canonical_fact(value: Any) -> Any:
+    """A comparable form: lists compare as sets, scalars by their text (`3` == `"3"`)."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return frozenset(_scalar(item) if not isinstance(item, (dict, list)) else repr(item) for item in value)
+    if isinstance(value, dict):
+        return repr(sorted((str(k), repr(v)) for k, v in value.items()))
+    return _scalar(value)
+
+
+def show_fact(value: Any) -> str:
+    """A fact value as a person would write it, for messages."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "[" + ", ".join(_scalar(item) for item in value) + "]"
+    return _scalar(value)

@@ -104,14 +104,14 @@ class VersionRange:
 
 
 def parse_range(text: str) -> VersionRange | None:
-    """`2` (any 2.x), `2.1` (>=2.1,<3), `2.1.3` (>=2.1.3,<3), or comparisons `>=2.1,<3`."""
+    """`2` (any 2.x), `2.1` (>=2.1,<3), `2.1.3` (>=2.1.3,<3), or comparisons `>=2.1,<3` / `>=2.1 <3`."""
     text = text.strip()
     match = _PARTIAL.match(text)
     if match:
         major = int(match.group(1))
         return VersionRange(text, ((">=", _padded(text.lstrip("v"))), ("<", Version(major + 1, 0, 0))))
     clauses = []
-    for part in text.split(","):
+    for part in re.split(r"[,\s]+(?=[<>=!])", text):
         comparison = _COMPARATOR.match(part.strip())
         if not comparison:
             return None

@@ -42,6 +42,9 @@ def unresolved_reference(ctx: Context) -> Iterator[Finding]:
     for document, reference in ctx.graph.unresolved:
         close = difflib.get_close_matches(reference.target, ids, n=1, cutoff=0.6) if not reference.is_path else []
         hint = f"; did you mean '{close[0]}'?" if close else "; check the id or the relative path"
+        if reference.raw[:1] in "<>=!":
+            hint = ("; it looks like the second half of a range split by a comma: quote the whole reference, "
+                    "e.g. \"customer-profile@>=2.1,<3\"")
         what = "path" if reference.is_path else "id"
         yield Finding(
             "unresolved-reference",

@@ -1,0 +1,80 @@
+"""Shared helpers: real trees on disk, the real CLI in a subprocess, real MkDocs builds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (relative path -> text or bytes) under root; text is dedented."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+MKDOCS_YML = """\
+site_name: Test site
+theme: {theme}
+plugins:
+  - coherence{options}
+"""
+
+
+def mkdocs_yml(theme: str = "mkdocs", options: str = "") -> str:
+    return MKDOCS_YML.format(theme=theme, options=(":\n" + textwrap.indent(textwrap.dedent(options), "      "))
+                             if options else "")
+
+
+@pytest.fixture
+def site(tmp_path):
+    """Factory: site(files, options=..., theme=...) -> project folder with mkdocs.yml."""
+
+    def make(files: dict[str, str | bytes], options: str = "", theme: str = "mkdocs") -> Path:
+        tree = {"mkdocs.yml": mkdocs_yml(theme, options), "docs/index.md": "# Home\n"}
+        tree.update(files)
+        return write_tree(tmp_path / "project", tree)
+
+    return make
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "coherence", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def check_json(project: Path, *extra: str) -> tuple[int, dict]:
+    result = run_cli("check", str(project), "--format", "json", *extra)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def rules_by_path(report: dict) -> set[tuple[str, str]]:
+    return {(f["rule"], f["path"]) for f in report["findings"]}
+
+
+def build(project: Path, strict: bool = False):
+    """A real MkDocs build of project/mkdocs.yml; returns the site folder."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project / "mkdocs.yml"), strict=strict)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return Path(config.site_dir)

@@ -4,6 +4,7 @@ per page, fail in `on_post_build` once every problem (ours and MkDocs') has been
 from __future__ import annotations
 
 import os
+from html import escape
 from pathlib import Path
 
 from mkdocs.config import base
@@ -18,7 +19,7 @@ from .engine import Report, check
 from .findings import Severity
 from .render import environment, panel_context, render_panel
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("coherence")
 LOG_LEVEL = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
 MAX_SUMMARY_LINES = 50
 
@@ -95,6 +96,14 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
                                     "the copy in docs_dir is published")
                         continue
                     files.append(File(uri, str(folder.parent), config.site_dir, config.use_directory_urls))
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        # Themes print `page.title` unescaped (nav, <title>); a document's title is front-matter
+        # text like any other, so it must reach the HTML as text.
+        title = page.meta.get("title")
+        if isinstance(title, str) and os.path.normcase(page.file.abs_src_path or "") in self.documents:
+            page.meta["title"] = escape(title, quote=False)
+        return markdown
 
     def on_page_content(self, html: str, page, config, files) -> str:
         document = self.documents.get(os.path.normcase(page.file.abs_src_path or ""))

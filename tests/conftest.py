@@ -22,7 +22,7 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
-            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
     return root
 
 

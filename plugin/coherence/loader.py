@@ -140,6 +140,12 @@ def parse_frontmatter(source: Source, block: str, first_line: int) -> None:
             return
         _check_expansion(node, MAX_EXPANDED_NODES)
         data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as error:
+        mark = error.problem_mark
+        tag = str(error.problem or "").rsplit(" ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
+        source.problem(f"YAML tag {tag} is not allowed (tags never construct objects here); remove it",
+                       mark.line + first_line if mark else first_line)
+        return
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line

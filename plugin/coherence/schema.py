@@ -282,7 +282,7 @@ def _status(kind: str, value: Any, document: Document) -> str:
                 document.values["superseded_by_text"] = value.strip()[len(value.strip()) - len(match.group(1)):]
             return "superseded"
     if text not in STATUSES[kind]:
-        raise Invalid(f"'{value}' is not a status of a {kind}; allowed: {', '.join(STATUSES[kind])}"
+        raise Invalid(f"'{value}' is not a status of {'an' if kind[0] in 'aeiou' else 'a'} {kind}; allowed: {', '.join(STATUSES[kind])}"
                       f"{_suggest(text, STATUSES[kind])}")
     return text
 

@@ -71,7 +71,13 @@ def assumption_violated(ctx: Context) -> Iterator[Finding]:
                              if d is not document and canonical_fact(d.defines[fact]) != expected]
             if not contradicting:
                 continue
-            sides = "; ".join(f"{d.kind} '{d.id}' defines {show_fact(d.defines[fact])}" for d in contradicting)
+            by_value: dict = {}
+            for definer in contradicting:
+                by_value.setdefault(canonical_fact(definer.defines[fact]), []).append(definer)
+            sides = "; ".join(
+                f"{' and '.join(f'{d.kind} {d.id!r}' for d in group)} define{'s' if len(group) == 1 else ''} "
+                f"{show_fact(group[0].defines[fact])}"
+                for group in by_value.values())
             yield Finding(
                 "assumption-violated",
                 f"assumes {fact} = {show_fact(assumed)}, but {sides}; align this {document.kind} with the "

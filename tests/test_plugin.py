@@ -171,8 +171,12 @@ def test_serve_watches_outside_folders_and_keeps_serving_broken_trees(site):
                 time.sleep(0.3)
         assert "coherence-status--accepted" in html
         decision = project / "decisions" / "0001-inline-editing.md"
-        decision.write_text(decision.read_text().replace("status: accepted", "status: rejected"))
+        edited = decision.read_text().replace("status: accepted", "status: rejected")
+        rewritten = 0.0
         while time.monotonic() < deadline and "coherence-status--rejected" not in html:
+            if time.monotonic() - rewritten > 5:  # again, in case the watcher started after the edit
+                decision.write_text(edited)
+                rewritten = time.monotonic()
             time.sleep(0.3)
             html = _fetch(url)
         assert "coherence-status--rejected" in html

@@ -1,0 +1,50 @@
+"""The repository documents and checks itself: its own site, README, CI and example."""
+
+from __future__ import annotations
+
+import re
+
+from coherence.findings import RULES
+from conftest import REPO, build, check_json
+
+
+def test_own_tree_has_no_findings():
+    code, report = check_json(REPO)
+    assert (code, report["findings"]) == (0, [])
+    assert report["summary"]["documents"] >= 8  # our own ADRs, intents and contracts are documents
+
+
+def test_own_site_builds_strictly_and_publishes_the_decisions(tmp_path):
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config = load_config(str(REPO / "mkdocs.yml"), strict=True, site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    mkdocs_build(config)
+    adr = (tmp_path / "site" / "decisions" / "0001-record-architecture-decisions" / "index.html").read_text()
+    assert 'data-coherence-kind="decision"' in adr
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (REPO / "README.md").read_text()
+    commands = re.findall(r"```bash\n(?:#.*\n)*(.+)\n```", readme)
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command in (REPO / ".ci" / "run").read_text()
+    assert any("mkdocs serve" in c or "mkdocs build" in c for c in commands)
+
+
+def test_every_rule_is_documented():
+    reference = (REPO / "docs" / "reference" / "rules.md").read_text()
+    missing = [slug for slug in RULES if f"`{slug}`" not in reference]
+    assert missing == []
+
+
+def test_three_features_example_reports_its_broken_contracts():
+    code, report = check_json(REPO / "examples" / "three-features")
+    assert code == 1
+    found = {(f["rule"], tuple(f["ids"])) for f in report["findings"]}
+    assert found == {
+        ("version-mismatch", ("express-checkout", "customer-profile")),
+        ("assumption-violated", ("express-checkout", "customer-profile")),
+        ("assumption-violated", ("inline-editing", "ADR-0002", "customer-profile")),
+    }

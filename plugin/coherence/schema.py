@@ -254,8 +254,10 @@ KEYS: dict[str, KeySpec] = {spec.name: spec for spec in (
     KeySpec("priorities", ("decision",), _text_list, _TEXTS, "ordered goals, first wins"),
 )}
 
-# Keys MkDocs and mkdocs-material read themselves: allowed on any page, never validated here.
-PAGE_KEYS = ("template", "hide", "icon", "description", "search", "subtitle", "comments", "social", "render_macros")
+# Keys other tools read: MkDocs and mkdocs-material, and the Jekyll navigation keys that
+# MADR's own repository uses. Allowed on any page, never validated here.
+PAGE_KEYS = ("template", "hide", "icon", "description", "search", "subtitle", "comments", "social", "render_macros",
+             "layout", "permalink", "parent", "grand_parent", "nav_order", "has_children", "nav_exclude")
 
 
 def _ranked_risks(gates: dict) -> tuple[str, ...]:
@@ -265,7 +267,9 @@ def _ranked_risks(gates: dict) -> tuple[str, ...]:
 def default_id(path: Path, kind: str) -> str:
     if kind == "decision":
         number = re.match(r"^(\d+)", path.stem)
-        if number:
+        # log4brains names files by date (20200925-title): a date is no ADR number.
+        if number and not (len(number.group(1)) == 8 and parse_date(
+                f"{number.group(1)[:4]}-{number.group(1)[4:6]}-{number.group(1)[6:]}")):
             return f"ADR-{int(number.group(1)):04d}"
     return path.stem
 

@@ -227,8 +227,12 @@ def read_source(path: Path, rel: str, *, expect_document: bool) -> Source:
     return source
 
 
-def first_heading(body: str) -> str | None:
-    """The text of the first `# ` heading outside fenced code, as MkDocs would title the page."""
+_ATX_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+
+
+def scan_headings(body: str) -> list[tuple[int, str]]:
+    """(level, text) of every ATX heading outside fenced code, in order."""
+    headings: list[tuple[int, str]] = []
     fence = None
     for line in body.splitlines():
         stripped = line.lstrip()
@@ -239,9 +243,16 @@ def first_heading(body: str) -> str | None:
         if stripped.startswith(("```", "~~~")):
             fence = stripped[:3]
             continue
-        if line.startswith("# "):
-            return line[2:].strip().rstrip("#").strip() or None
-    return None
+        if line.startswith("#"):
+            match = _ATX_HEADING.match(line)
+            if match:
+                headings.append((len(match.group(1)), match.group(2).strip()))
+    return headings
+
+
+def first_heading(body: str) -> str | None:
+    """The text of the first `# ` heading outside fenced code, as MkDocs would title the page."""
+    return next((text for level, text in scan_headings(body) if level == 1), None)
 
 
 def iter_markdown(folder: Path) -> Iterator[Path]:

@@ -43,6 +43,7 @@ class Document:
     assumes: dict[str, Any] = field(default_factory=dict)
     defines: dict[str, Any] = field(default_factory=dict)
     id_line: int | None = None
+    sections: tuple[str, ...] = ()  # headings below the title, e.g. "Considered Options"
 
     @property
     def live(self) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .findings import RULES, Finding, Waiver
-from .loader import Source, first_heading
+from .loader import Source, scan_headings
 from .model import REFERENCE_KEYS, Document, Reference
 from .values import (FACT_NAME, KINDS, STATUSES, flatten_facts, parse_date, parse_duration,
                      parse_range, parse_version)
@@ -339,7 +339,10 @@ def build_document(source: Source, folder_kind: str | None, gates: dict) -> tupl
 
     document.id = document.values.get("id", document.id)
     document.id_line = source.positions.of("id")
-    document.title = document.values.get("title") or first_heading(source.body) or document.title
+    headings = scan_headings(source.body)
+    document.sections = tuple(text for level, text in headings if level > 1)
+    document.title = (document.values.get("title") or next((t for level, t in headings if level == 1), None)
+                      or document.title)
     if "decision-makers" in document.values and "deciders" not in document.values:
         document.values["deciders"] = document.values["decision-makers"]
     if "version" in document.values:

@@ -104,3 +104,15 @@ def test_schema_table_and_json_schema_agree():
     from coherence.schema import KEYS
 
     assert set(KEYS) <= set(json_schema()["properties"])
+
+
+def test_superseded_by_in_a_madr_status_links_both_decisions(tmp_path):
+    report = run(tmp_path, {
+        "decisions/0001-a.md": "---\nstatus: superseded by [ADR-0002](0002-b.md)\n---\n# A\n",
+        "decisions/0002-b.md": "---\nstatus: accepted\n---\n# B\n",
+        "decisions/0003-c.md": "---\nstatus: superseded by ADR-4\n---\n# C\n",
+        "decisions/0004-d.md": "---\nstatus: accepted\n---\n# D\n",
+    })
+    edges = {(u, v, t) for u, v, t in report.graph.graph.edges(data="type")}
+    assert edges == {("ADR-0002", "ADR-0001", "supersedes"), ("ADR-0004", "ADR-0003", "supersedes")}
+    assert report.findings == []

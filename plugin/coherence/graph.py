@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
 from .model import Corpus, Document, Reference
+
+ADR_REFERENCE = re.compile(r"^ADR[- _]?0*(\d+)$", re.IGNORECASE)
 
 # A fact is defined authoritatively by a contract that still stands or an accepted decision.
 DEFINING_STATUSES = {"contract": {"draft", "active", "deprecated", None}, "decision": {"accepted"}}
@@ -47,6 +50,10 @@ def build_graph(corpus: Corpus) -> Graph:
                 result.unresolved.append((document, reference))
                 continue
             reference.resolved = target.id
+            if reference.key == "superseded_by":  # stated on the old decision: the edge runs new -> old
+                graph.add_edge(target.id, document.id, type="supersedes", line=reference.line, range=None,
+                               derived=True)
+                continue
             graph.add_edge(document.id, target.id, type=reference.key, line=reference.line,
                            range=reference.range.text if reference.range else None)
     for document in index.values():
@@ -66,6 +73,9 @@ def _resolve(reference: Reference, source: Document, index: dict[str, Document],
              by_path: dict[str, Document]) -> Document | None:
     if reference.target in index:
         return index[reference.target]
+    adr = ADR_REFERENCE.match(reference.target)
+    if adr and f"ADR-{int(adr.group(1)):04d}" in index:  # ADR-5, adr 0005, ADR0005
+        return index[f"ADR-{int(adr.group(1)):04d}"]
     if reference.is_path:
         candidate = (source.path.parent / reference.target).resolve()
         return by_path.get(os.path.normcase(Path(candidate)))

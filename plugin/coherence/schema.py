@@ -283,7 +283,9 @@ def _status(kind: str, value: Any, document: Document) -> str:
         match = re.match(r"^supers?[ce]ded(?:\s+by\s+(.+))?$", text)
         if match:
             if match.group(1):
-                document.values["superseded_by_text"] = value.strip()[len(value.strip()) - len(match.group(1)):]
+                by = value.strip()[len(value.strip()) - len(match.group(1)):].strip()
+                link = re.search(r"\]\(([^)\s]+)\)", by)  # [ADR-0005](0005-x.md) -> the path
+                document.values["superseded_by"] = [link.group(1) if link else by.strip("[]")]
             return "superseded"
     if text not in STATUSES[kind]:
         raise Invalid(f"'{value}' is not a status of {'an' if kind[0] in 'aeiou' else 'a'} {kind}; allowed: {', '.join(STATUSES[kind])}"
@@ -351,13 +353,14 @@ def build_document(source: Source, folder_kind: str | None, gates: dict) -> tupl
     document.defines = document.values.get("defines", {})
     document.waivers = [Waiver(w.rule, w.reason, w.until, source.positions.of("ignore", i))
                         for i, w in enumerate(document.values.get("ignore", []))]
-    for key in REFERENCE_KEYS:
+    # `superseded_by` is derived (from a MADR status line or an ADR's text), never written as a key.
+    for key in (*REFERENCE_KEYS, "superseded_by"):
         for index, raw in enumerate(document.values.get(key, [])):
             target, _, version_range = raw.partition("@")
             document.references.append(Reference(
                 key=key, raw=raw, target=target.strip(),
                 range=parse_range(version_range) if version_range else None,
-                line=source.positions.of(key, index),
+                line=source.positions.of(key, index) or (source.positions.of("status") if key == "superseded_by" else None),
                 is_path=target.strip().endswith(".md") or "/" in target,
             ))
     return document, findings

@@ -10,26 +10,26 @@ from conftest import check_json, run_cli, write_tree
 
 BROKEN = {
     "docs/contracts/customer-profile.md": "---\nversion: '2.0.0'\nstatus: active\n---\n# Customer profile\n",
-    "docs/intents/checkout.md": "---\nstatus: active\nuses: [customer-profile@1]\ncolour: red\n---\n# Checkout\n",
+    "docs/intents/checkout.md": "---\nstatus: draft\nuses: [customer-profile@1]\ncolour: red\n---\n# Checkout\n",
 }
 
 
 def test_json_shape_is_exactly_the_documented_one(site):
     code, report = check_json(site(BROKEN))
     assert code == 1
-    assert set(report) == {"version", "findings", "waived", "summary"} and report["version"] == 1
-    assert set(report["summary"]) == {"documents", "errors", "warnings", "infos", "waived"}
+    assert set(report) == {"version", "findings", "waived", "resolved", "summary"} and report["version"] == 1
+    assert set(report["summary"]) == {"documents", "errors", "warnings", "infos", "waived", "resolved"}
     for finding in report["findings"]:
         assert set(finding) == {"rule", "severity", "message", "path", "line", "ids"}
     assert [(f["rule"], f["severity"], f["path"], f["line"], f["ids"]) for f in report["findings"]] == [
         ("version-mismatch", "error", "docs/intents/checkout.md", 3, ["checkout", "customer-profile"]),
         ("unknown-key", "warning", "docs/intents/checkout.md", 4, []),
     ]
-    assert report["summary"] == {"documents": 2, "errors": 1, "warnings": 1, "infos": 0, "waived": 0}
+    assert report["summary"] == {"documents": 2, "errors": 1, "warnings": 1, "infos": 0, "waived": 0, "resolved": 0}
 
 
 def test_exit_codes(site, tmp_path):
-    project = site({"docs/intents/a.md": "---\nstatus: active\ncolour: red\n---\n"})
+    project = site({"docs/intents/a.md": "---\nstatus: draft\ncolour: red\n---\n"})
     assert run_cli("check", str(project)).returncode == 0  # warnings only
     assert run_cli("check", str(project), "--strict").returncode == 1
     (project / "docs/intents/bad.md").write_bytes(b"caf\xe9")
@@ -79,7 +79,7 @@ def test_mkdocs_yml_with_python_and_env_tags_is_read(tmp_path, monkeypatch):
                   adr: decision
             """,
         "docs/index.md": "# Home\n",
-        "adr/0001-x.md": "---\nstatus: bogus\n---\n",
+        "adr/0001-x.md": "---\nstatus: [accepted]\n---\n",  # a wrong type: an error
     })
     result = run_cli("check", str(tmp_path), "--format", "json")
     assert result.returncode == 1
@@ -87,7 +87,7 @@ def test_mkdocs_yml_with_python_and_env_tags_is_read(tmp_path, monkeypatch):
 
 
 def test_github_annotations_escape_and_locate(site):
-    project = site({"docs/intents/a.md": "---\nstatus: active\nuses: [nope]\n---\n"})
+    project = site({"docs/intents/a.md": "---\nstatus: draft\nuses: [nope]\n---\n"})
     result = run_cli("check", str(project), "--format", "github")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [

@@ -33,6 +33,8 @@ CONSISTENT = {
         title: "Express <script>alert('x')</script> checkout"
         status: active
         owners: [payments-team]
+        success:
+          - {metric: checkout completion, target: ">= 60%"}
         uses: [customer-profile@2]
         assumes:
           customer.status: [active, suspended, closed]
@@ -44,6 +46,7 @@ CONSISTENT = {
         status: accepted
         date: 2026-03-01
         affects: [customer-profile]
+        alternatives: [modal dialog]
         ---
         # 1. Inline editing
 
@@ -53,7 +56,7 @@ CONSISTENT = {
 
 BROKEN = {
     **CONSISTENT,
-    "docs/intents/legacy.md": "---\nstatus: active\nuses: [customer-profile@1]\n"
+    "docs/intents/legacy.md": "---\nstatus: draft\nuses: [customer-profile@1]\n"
                               "assumes:\n  customer.status: [active]\n---\n# Legacy\n",
 }
 
@@ -94,7 +97,7 @@ def test_consistent_tree_passes_strict_and_publishes_panels_both_ways(site):
 
 
 def test_findings_match_the_cli_and_show_on_the_page(site, caplog):
-    project = site({**BROKEN, "docs/intents/typo.md": "---\nstatus: active\ncolour: red\n---\n# Typo\n"},
+    project = site({**BROKEN, "docs/intents/typo.md": "---\nstatus: draft\ncolour: red\n---\n# Typo\n"},
                    options="fail_on: never")
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.coherence"):
         site_dir = build(project)
@@ -107,14 +110,14 @@ def test_findings_match_the_cli_and_show_on_the_page(site, caplog):
 
 
 def test_warnings_count_under_strict(site):
-    project = site({"docs/intents/typo.md": "---\nstatus: active\ncolour: red\n---\n# Typo\n"})
+    project = site({"docs/intents/typo.md": "---\nstatus: draft\ncolour: red\n---\n# Typo\n"})
     build(project)  # a warning alone does not fail a normal build
     with pytest.raises(Abort, match="1 warning"):
         build(project, strict=True)
 
 
 def test_fail_on_warning(site, caplog):
-    project = site({"docs/intents/typo.md": "---\nstatus: active\ncolour: red\n---\n"}, options="fail_on: warning")
+    project = site({"docs/intents/typo.md": "---\nstatus: draft\ncolour: red\n---\n"}, options="fail_on: warning")
     assert "the build fails on warnings (option fail_on):\n  unknown-key:" in build_failure(project, caplog)
 
 
@@ -185,3 +188,20 @@ def test_serve_watches_outside_folders_and_keeps_serving_broken_trees(site):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "Traceback" not in output
+
+
+def test_panels_show_findings_naming_the_document_and_resolved_conflicts(site):
+    tree = {
+        **BROKEN,
+        "docs/intents/checkout.md": CONSISTENT["docs/intents/checkout.md"].replace("owners:", "goal: conversion\n        owners:"),
+        "docs/intents/loyalty.md": "---\nstatus: draft\ngoal: retention\nuses: [customer-profile@2]\n---\n# Loyalty\n",
+        "decisions/0002-retention-first.md": "---\nstatus: accepted\npriorities: [retention, conversion]\n"
+                                             "alternatives: [conversion first]\n---\n# 2. Retention first\n",
+    }
+    site_dir = build(site(tree, options="fail_on: never"))
+    contract = page(site_dir, "contracts/customer-profile")
+    # The consumer's broken pin is shown on the contract it names, too.
+    assert 'data-rule="version-mismatch"' in contract
+    loyalty = page(site_dir, "intents/loyalty")
+    assert "resolved: goal-conflict — settled by ADR-0002" in loyalty
+    assert 'data-rule="goal-conflict"' in page(site_dir, "intents/checkout")

@@ -39,12 +39,28 @@ def test_every_rule_is_documented():
     assert missing == []
 
 
-def test_three_features_example_reports_its_broken_contracts():
+def test_three_features_example_tells_the_whole_story():
     code, report = check_json(REPO / "examples" / "three-features")
     assert code == 1
-    found = {(f["rule"], tuple(f["ids"])) for f in report["findings"]}
+    found = {(f["rule"], f["severity"], tuple(f["ids"])) for f in report["findings"]}
     assert found == {
-        ("version-mismatch", ("express-checkout", "customer-profile")),
-        ("assumption-violated", ("express-checkout", "customer-profile")),
-        ("assumption-violated", ("inline-editing", "ADR-0002", "customer-profile")),
+        # broken contracts
+        ("version-mismatch", "error", ("express-checkout", "customer-profile")),
+        ("assumption-violated", "error", ("express-checkout", "customer-profile")),
+        ("assumption-violated", "error", ("inline-editing", "ADR-0002", "customer-profile")),
+        # the parallel change to the customer model
+        ("parallel-change", "warning", ("customer-profile", "loyalty-tiers", "profile-v2")),
+        # conversion vs retention on one contract, reported once naming every side
+        ("goal-conflict", "warning",
+         ("customer-profile", "express-checkout", "inline-editing", "loyalty-tiers", "profile-v2")),
+        # an order status read two ways
+        ("conflicting-assumptions", "warning", ("express-checkout", "order-tracking")),
+        # a re-opened decision, linking the standing answer
+        ("relitigation", "warning", ("ADR-0002", "ADR-0003")),
+        # a high-risk intent without a rollback plan
+        ("gate-missing", "error", ("profile-v2",)),
+        # a shipped intent nobody measured
+        ("outcome-missing", "warning", ("order-tracking",)),
     }
+    gate = next(f for f in report["findings"] if f["rule"] == "gate-missing")
+    assert "missing: `rollback`, at least 2 owners (has 1)" in gate["message"]

@@ -18,7 +18,8 @@ defines:
 
 
 def intent(uses: str = "[customer-profile@2]", assumes: str = "", status: str = "active", extra: str = "") -> str:
-    return f"---\nstatus: {status}\nowners: [web]\nuses: {uses}\n{assumes}{extra}---\n# Intent\n"
+    return (f"---\nstatus: {status}\nowners: [web]\nuses: {uses}\n{assumes}{extra}"
+            "success: [{metric: conversion, target: '>= 3%'}]\n---\n# Intent\n")
 
 
 def findings(report, rule):
@@ -30,11 +31,11 @@ def test_consistent_tree_is_clean(site):
         "docs/contracts/customer-profile.md": CONTRACT.format(status="active"),
         "docs/intents/a.md": intent("[customer-profile@2.1]", "assumes:\n  customer.status: [closed, active, suspended]\n"),
         "docs/intents/b.md": intent('["customer-profile@>=2,<3", ../contracts/customer-profile.md]'),
-        "decisions/0001-x.md": "---\nstatus: accepted\ndefines:\n  profile.edit_mode: inline\n---\n# 1. X\n",
+        "decisions/0001-x.md": "---\nstatus: accepted\ndefines:\n  profile.edit_mode: inline\n---\n# 1. X\n## Considered Options\n",
     })
     code, report = check_json(project)
     assert (code, report["findings"]) == (0, [])
-    assert report["summary"] == {"documents": 4, "errors": 0, "warnings": 0, "infos": 0, "waived": 0}
+    assert report["summary"] == {"documents": 4, "errors": 0, "warnings": 0, "infos": 0, "waived": 0, "resolved": 0}
 
 
 def test_version_mismatch_names_both_documents(site):

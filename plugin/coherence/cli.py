@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -36,12 +37,59 @@ def _check(args: argparse.Namespace) -> int:
     except (ConfigError, FileNotFoundError) as error:
         print(f"coherence: {error}" if isinstance(error, FileNotFoundError) else str(error), file=sys.stderr)
         return EXIT_UNKNOWN
+    if getattr(args, "base", None):
+        settings = dataclasses.replace(settings, base=args.base)
+    from .cli_workflow import check_base, only_new
+
+    problem = check_base(settings, args.new_only)
+    if problem:
+        print(f"coherence: {problem}", file=sys.stderr)
+        return EXIT_UNKNOWN
     report = check(settings)
+    if args.new_only:
+        report = only_new(report, settings)
     print(render(report, args.format))
     if report.incomplete:
         return EXIT_UNKNOWN
     if report.count(Severity.ERROR) or (args.strict and report.count(Severity.WARNING)):
         return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _review(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .config import ConfigError, read_mkdocs_yml
+    from .review import ReviewError, record_review
+
+    try:
+        settings = read_mkdocs_yml(_config_file(args.path, args.config))
+        on = date.fromisoformat(args.date) if args.date else None
+        recorded = record_review(settings, args.id, on=on)
+    except (ConfigError, FileNotFoundError, ReviewError, ValueError) as error:
+        print(f"coherence: review {args.id}: {error}" if not isinstance(error, ConfigError) else str(error),
+              file=sys.stderr)
+        return EXIT_UNKNOWN
+    stamped = ", ".join(f"{key} {value}" for key, value in recorded.stamps.items()) or "nothing to stamp"
+    print(f"{recorded.document.rel}: reviewed {recorded.reviewed.isoformat()}; stamps: {stamped}")
+    if recorded.skipped:
+        print(f"coherence: not stamped (no such document): {', '.join(recorded.skipped)}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _impact(args: argparse.Namespace) -> int:
+    from .config import ConfigError, read_mkdocs_yml
+    from .impact import GitError, as_markdown, compute
+
+    try:
+        settings = read_mkdocs_yml(_config_file(args.path, args.config))
+        base = args.base or settings.base
+        if not base:
+            raise ValueError("needs a base revision: pass --base REV (or set the `base` option or COHERENCE_BASE)")
+        print(as_markdown(compute(settings, base)), end="")
+    except (ConfigError, FileNotFoundError, GitError, ValueError) as error:
+        print(str(error) if isinstance(error, ConfigError) else f"coherence: impact: {error}", file=sys.stderr)
+        return EXIT_UNKNOWN
     return EXIT_CLEAN
 
 
@@ -64,12 +112,39 @@ def parser() -> argparse.ArgumentParser:
                                 "1 errors (or warnings with --strict), 2 when the answer is unknown.")
     check.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
     check.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
+    check.add_argument("--format", choices=("text", "json", "github", "sarif", "markdown"), default="text",
+                       help="output format: text, json, github annotations, sarif (2.1.0), markdown (PR comment)")
+    check.add_argument("--base", metavar="REV", help="git revision to compare with (breaking changes, ADR numbers "
+                       "the base gained meanwhile); default: the `base` option or COHERENCE_BASE")
+    check.add_argument("--new-only", action="store_true",
+                       help="with --base: report only findings the change introduces (not on the base revision)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.set_defaults(run=_check)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the front-matter contract")
     schema.set_defaults(run=_schema)
+
+    review = commands.add_parser("review", help="record a review: set `reviewed` and `stamps` in the front-matter",
+                                 description="Set `reviewed:` to today and write `stamps:` (the material fingerprint "
+                                 "of each document ID depends on), changing nothing else in the file.")
+    review.add_argument("id", metavar="ID", help="the id of the document reviewed")
+    review.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
+    review.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
+    review.add_argument("--date", metavar="YYYY-MM-DD", help="the day of the review (default: today)")
+    review.set_defaults(run=_review)
+
+    impact = commands.add_parser("impact", help="what a change set touches, as Markdown for a pull request",
+                                 description="Documents a change set (base revision to working tree) edits, "
+                                 "whose `governs` globs it touches, and that depend on what changed materially.")
+    impact.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
+    impact.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
+    impact.add_argument("--base", metavar="REV", help="git revision the change set starts from "
+                        "(default: the `base` option or COHERENCE_BASE)")
+    impact.set_defaults(run=_impact)
+
+    from .cli_workflow import add_commands  # new, renumber, graph, import (argparse only; lazy cores)
+
+    add_commands(commands)
     return main_parser
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from .config import Settings
@@ -24,6 +26,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)  # graded, active
     waived: list[Finding] = field(default_factory=list)
     crashed_rules: list[str] = field(default_factory=list)
+    resolved: list[Finding] = field(default_factory=list)  # conflicts a decision settled
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
@@ -33,17 +36,33 @@ class Report:
         """A file could not be read or a rule crashed: the answer is unknown, never 'clean'."""
         return bool(self.corpus.unreadable or self.crashed_rules)
 
-    def findings_for(self, rel: str) -> list[Finding]:
-        return [f for f in self.findings if f.path == rel]
+    def about(self, document: Document) -> tuple[list[Finding], list[Finding], list[Finding]]:
+        """(active, waived, resolved) findings located in the document's file or naming its id."""
+        index = self._index
+        picked = []
+        for group in ("active", "waived", "resolved"):
+            seen = dict.fromkeys(index[group].get(document.rel, []) + index[group].get(document.id, []))
+            picked.append(list(seen))
+        return picked[0], picked[1], picked[2]
 
-    def waived_for(self, rel: str) -> list[Finding]:
-        return [f for f in self.waived if f.path == rel]
+    @cached_property
+    def _index(self) -> dict[str, dict[str, list[Finding]]]:
+        """Findings by path and by every id they name: one pass, so panels stay linear."""
+        index: dict[str, dict[str, list[Finding]]] = {}
+        for group, findings in (("active", self.findings), ("waived", self.waived), ("resolved", self.resolved)):
+            by_key: dict[str, list[Finding]] = defaultdict(list)
+            for finding in findings:
+                for key in dict.fromkeys((finding.path or "", *finding.ids)):
+                    by_key[key].append(finding)
+            index[group] = by_key
+        return index
 
 
-def _folder_kind(path: Path, folders: list[tuple[Path, str]]) -> str | None:
-    """The kind of the most specific configured folder containing `path`."""
-    for folder, kind in folders:
-        if path.is_relative_to(folder):
+def _folder_kind(path: Path, folders: list[tuple[str, str]]) -> str | None:
+    """The kind of the most specific configured folder (given as `folder + os.sep`) containing `path`."""
+    text = str(path)
+    for prefix, kind in folders:
+        if text.startswith(prefix):
             return kind
     return None
 
@@ -60,7 +79,8 @@ def discover(settings: Settings) -> list[Path]:
 
 
 def load_corpus(settings: Settings, paths: list[Path] | None = None) -> Corpus:
-    folders = sorted(settings.folders.items(), key=lambda item: len(item[0].parts), reverse=True)
+    folders = sorted(((str(folder) + os.sep, kind) for folder, kind in settings.folders.items()),
+                     key=lambda item: len(item[0]), reverse=True)
     corpus = Corpus()
     for path in discover(settings) if paths is None else paths:
         kind = _folder_kind(path, folders)
@@ -99,13 +119,16 @@ def _run_rules(context: Context) -> tuple[list[Finding], list[str]]:
 
 
 def _grade_and_waive(findings: list[Finding], settings: Settings, documents: dict[str, Document],
-                     today: date) -> tuple[list[Finding], list[Finding]]:
-    active, waived = [], []
+                     today: date) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    active, waived, resolved = [], [], []
     for finding in findings:
         severity = settings.severities.get(finding.rule, finding.severity or RULES[finding.rule].severity)
         if severity is None:
             continue  # rule switched off
         finding = finding.graded(severity)
+        if finding.resolved_by:
+            resolved.append(finding)
+            continue
         document = documents.get(finding.path or "")
         waiver = next((w for w in document.waivers if w.rule == finding.rule), None) if document else None
         if waiver is None:
@@ -117,7 +140,7 @@ def _grade_and_waive(findings: list[Finding], settings: Settings, documents: dic
         else:
             waived.append(Finding(finding.rule, finding.message, finding.path, finding.line, finding.ids,
                                   severity, waiver))
-    return sorted(active, key=sort_key), sorted(waived, key=sort_key)
+    return sorted(active, key=sort_key), sorted(waived, key=sort_key), sorted(resolved, key=sort_key)
 
 
 def check(settings: Settings, *, today: date | None = None) -> Report:
@@ -126,5 +149,5 @@ def check(settings: Settings, *, today: date | None = None) -> Report:
     graph = build_graph(corpus)
     rule_findings, crashed = _run_rules(Context(corpus, graph, settings, today))
     by_path = {document.rel: document for document in corpus.documents}
-    active, waived = _grade_and_waive(corpus.findings + rule_findings, settings, by_path, today)
-    return Report(corpus, graph, active, waived, crashed)
+    active, waived, resolved = _grade_and_waive(corpus.findings + rule_findings, settings, by_path, today)
+    return Report(corpus, graph, active, waived, crashed, resolved)

@@ -85,6 +85,8 @@ class Finding:
     ids: tuple[str, ...] = ()
     severity: Severity | None = None  # None: the rule's default, resolved by the engine
     waiver: Waiver | None = field(default=None, compare=False)
+    # A conflict an accepted decision settled: reported as resolved, never counted.
+    resolved_by: tuple[str, ...] = ()
 
     def graded(self, severity: Severity) -> "Finding":
         return replace(self, severity=severity)
@@ -104,6 +106,8 @@ class Finding:
             "line": self.line,
             "ids": list(self.ids),
         }
+        if self.resolved_by:
+            data["resolved_by"] = list(self.resolved_by)
         if self.waiver is not None:
             data["reason"] = self.waiver.reason
             data["until"] = self.waiver.until.isoformat() if self.waiver.until else None

@@ -27,6 +27,11 @@ class Graph:
     index: dict[str, Document]
     unresolved: list[tuple[Document, Reference]] = field(default_factory=list)
     definers: dict[str, list[Document]] = field(default_factory=dict)  # fact -> defining documents
+    superseded_by: dict[str, list[str]] = field(default_factory=dict)  # decision -> accepted successors
+
+    def effective_status(self, document: Document) -> str | None:
+        """A decision an accepted decision supersedes is superseded, whatever its status line says."""
+        return "superseded" if document.id in self.superseded_by else document.status
 
     def references_to(self, document_id: str):
         """(source id, edge data) for every edge into the document: links the other way."""
@@ -56,8 +61,13 @@ def build_graph(corpus: Corpus) -> Graph:
                 continue
             graph.add_edge(document.id, target.id, type=reference.key, line=reference.line,
                            range=reference.range.text if reference.range else None)
+    for source, target, edge_type in graph.edges(data="type"):
+        if edge_type == "supersedes" and index[source].status == "accepted" and source != target:
+            result.superseded_by.setdefault(target, []).append(source)
+    for successors in result.superseded_by.values():
+        successors.sort()
     for document in index.values():
-        if defines_authoritatively(document):
+        if defines_authoritatively(document) and document.id not in result.superseded_by:
             for fact in document.defines:
                 result.definers.setdefault(fact, []).append(document)
     for document in index.values():

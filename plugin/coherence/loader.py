@@ -56,6 +56,7 @@ class Source:
     meta: dict[str, Any] = field(default_factory=dict)
     positions: Positions = field(default_factory=Positions)
     body: str = ""
+    body_line: int = 1  # the file line on which `body` starts (after front-matter)
     has_frontmatter: bool = False
     readable: bool = True  # False: MkDocs itself cannot read it (keep it out of the build)
     findings: list[Finding] = field(default_factory=list)
@@ -138,7 +139,8 @@ def parse_frontmatter(source: Source, block: str, first_line: int) -> None:
                 node.start_mark.line + first_line,
             )
             return
-        _check_expansion(node, MAX_EXPANDED_NODES)
+        if "*" in block:  # only aliases (`*name`) can expand; most front-matter has none
+            _check_expansion(node, MAX_EXPANDED_NODES)
         data = loader.construct_document(node)
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
@@ -177,11 +179,14 @@ def parse_frontmatter(source: Source, block: str, first_line: int) -> None:
     source.has_frontmatter = True
 
 
-def read_source(path: Path, rel: str, *, expect_document: bool) -> Source:
-    """Read one file; every problem becomes a `frontmatter-invalid` finding on the Source."""
+def read_source(path: Path, rel: str, *, expect_document: bool, raw: bytes | None = None) -> Source:
+    """Read one file; every problem becomes a `frontmatter-invalid` finding on the Source.
+
+    `raw`: the file's bytes when they come from elsewhere (a git blob, for history).
+    """
     source = Source(path=path, rel=rel)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as error:
         source.readable = False
         source.problem(f"cannot read the file: {error.strerror}", None)
@@ -207,6 +212,7 @@ def read_source(path: Path, rel: str, *, expect_document: bool) -> Source:
     if match:
         parse_frontmatter(source, match.group(1), first_line=2)
         source.body = text[match.end():]
+        source.body_line = text[: match.end()].count("\n") + 1
         return source
 
     source.body = text

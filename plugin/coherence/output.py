@@ -7,7 +7,7 @@ import json
 from .engine import Report
 from .findings import Finding, Severity
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif", "markdown")
 JSON_FORMAT_VERSION = 1
 
 
@@ -18,6 +18,7 @@ def summary(report: Report) -> dict:
         "warnings": report.count(Severity.WARNING),
         "infos": report.count(Severity.INFO),
         "waived": len(report.waived),
+        "resolved": len(report.resolved),
     }
 
 
@@ -26,25 +27,30 @@ def as_json(report: Report) -> str:
         "version": JSON_FORMAT_VERSION,
         "findings": [finding.as_json() for finding in report.findings],
         "waived": [finding.as_json() for finding in report.waived],
+        "resolved": [finding.as_json() for finding in report.resolved],
         "summary": summary(report),
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _text_line(finding: Finding, waived: bool = False) -> str:
-    label = "waived" if waived else finding.severity.label
+    label = "waived" if waived else "resolved" if finding.resolved_by else finding.severity.label
     line = f"{finding.location}: {label} [{finding.rule}] {finding.message}"
     if waived and finding.waiver and finding.waiver.reason:
         line += f" (waived: {finding.waiver.reason})"
+    if finding.resolved_by:
+        line += f" (settled by {', '.join(finding.resolved_by)})"
     return line
 
 
 def as_text(report: Report) -> str:
     lines = [_text_line(finding) for finding in report.findings]
     lines += [_text_line(finding, waived=True) for finding in report.waived]
+    lines += [_text_line(finding) for finding in report.resolved]
     counts = summary(report)
     tail = (f"{counts['documents']} documents: {counts['errors']} errors, {counts['warnings']} warnings, "
-            f"{counts['infos']} infos, {counts['waived']} waived")
+            f"{counts['infos']} infos, {counts['waived']} waived"
+            + (f", {counts['resolved']} resolved" if counts["resolved"] else ""))
     if report.incomplete:
         tail += f"; INCOMPLETE: {len(report.corpus.unreadable)} unreadable files"
         if report.crashed_rules:
@@ -77,4 +83,7 @@ def as_github(report: Report) -> str:
 
 
 def render(report: Report, fmt: str) -> str:
-    return {"text": as_text, "json": as_json, "github": as_github}[fmt](report)
+    from .ci_formats import as_markdown, as_sarif  # PR-workflow formats (issue 6)
+
+    return {"text": as_text, "json": as_json, "github": as_github, "sarif": as_sarif,
+            "markdown": as_markdown}[fmt](report)

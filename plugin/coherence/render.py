@@ -49,7 +49,7 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
     incoming = [link(source, data) for source, data in report.graph.references_to(document.id)] \
         if document.id in graph else []
     unresolved = [r.raw for d, r in report.graph.unresolved if d is document]
-    findings = report.findings_for(document.rel)
+    findings, waived, resolved = report.about(document)
     facts = [("version", document.values.get("version")), ("goal", document.values.get("goal")),
              ("risk", document.values.get("risk")), ("decides", document.values.get("decides")),
              ("date", document.values.get("date"))]
@@ -61,7 +61,8 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
         "incoming": sorted(incoming, key=lambda l: (l.type, l.id)),
         "unresolved": unresolved,
         "findings": [(ADMONITION[f.severity], f) for f in findings],
-        "waived": report.waived_for(document.rel),
+        "waived": waived,
+        "resolved": resolved,
     }
 
 

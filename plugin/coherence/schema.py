@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .findings import RULES, Finding, Waiver
+from .findings import RULES, Finding, Severity, Waiver
 from .loader import Source, scan_headings
 from .model import REFERENCE_KEYS, Document, Reference
-from .values import (FACT_NAME, KINDS, STATUSES, flatten_facts, parse_date, parse_duration,
-                     parse_range, parse_version)
+from .values import (FACT_NAME, KINDS, STATUSES, flatten_facts, parse_date, parse_duration, parse_measure,
+                     parse_range, parse_target, parse_version)
 
 ALL = KINDS
 
@@ -24,9 +24,10 @@ ALL = KINDS
 class Invalid(Exception):
     """A value that breaks the contract; `item` points at the offending list item or sub-key."""
 
-    def __init__(self, message: str, item: int | str | None = None):
+    def __init__(self, message: str, item: int | str | None = None, severity: Severity | None = None):
         super().__init__(message)
         self.item = item
+        self.severity = severity  # None: the rule's default
 
 
 # --- value checkers: return the normalised value or raise Invalid -----------------------
@@ -110,6 +111,12 @@ def _records(required: tuple[str, ...], allowed: tuple[str, ...]) -> Callable[[A
                 raise Invalid(f"item {index + 1} has unknown key '{unknown[0]}'; allowed: {', '.join(allowed)}", index)
             if "measured" in entry and parse_date(entry["measured"]) is None:
                 raise Invalid(f"item {index + 1}: measured must be a date like 2026-01-31", index)
+            if "target" in allowed and parse_target(entry["target"]) is None:
+                raise Invalid(f"item {index + 1}: target {_describe(entry['target'])} is not a comparison; "
+                              "write e.g. \">= 60%\", \"< 200ms\" or \"<= 500\"", index)
+            if "value" in allowed and parse_measure(entry["value"]) is None:
+                raise Invalid(f"item {index + 1}: value {_describe(entry['value'])} is not a number; "
+                              "write e.g. 58%, 240ms or 500", index)
         return value
     return check
 
@@ -280,13 +287,18 @@ def _status(kind: str, value: Any, document: Document) -> str:
     text = value.strip().lower()
     if kind == "decision":
         # MADR writes `superseded by ADR-0005`: the status is superseded, the rest a link.
-        match = re.match(r"^supers?[ce]ded(?:\s+by\s+(.+))?$", text)
+        match = re.match(r"^super[sc]eded(?:\s+by\s+(.+))?$", text)
         if match:
             if match.group(1):
                 by = value.strip()[len(value.strip()) - len(match.group(1)):].strip()
                 link = re.search(r"\]\(([^)\s]+)\)", by)  # [ADR-0005](0005-x.md) -> the path
                 document.values["superseded_by"] = [link.group(1) if link else by.strip("[]")]
             return "superseded"
+    if text not in STATUSES[kind] and kind == "decision":
+        # MADR allows statuses of a team's own ("on hold"): read as none, said, never guessed (ADR-0010).
+        raise Invalid(f"'{value}' is none of a decision's statuses ({', '.join(STATUSES[kind])}), so the decision is "
+                      f"read as having no status; write one of them if one fits{_suggest(text, STATUSES[kind])}",
+                      severity=Severity.WARNING)
     if text not in STATUSES[kind]:
         raise Invalid(f"'{value}' is not a status of {'an' if kind[0] in 'aeiou' else 'a'} {kind}; allowed: {', '.join(STATUSES[kind])}"
                       f"{_suggest(text, STATUSES[kind])}")
@@ -298,8 +310,8 @@ def build_document(source: Source, folder_kind: str | None, gates: dict) -> tupl
     meta, rel = source.meta, source.rel
     findings: list[Finding] = []
 
-    def fail(rule: str, key: str, message: str, item: int | str | None = None) -> None:
-        findings.append(Finding(rule, message, rel, source.positions.of(key, item) or 1))
+    def fail(rule: str, key: str, message: str, item: int | str | None = None, severity: Severity | None = None) -> None:
+        findings.append(Finding(rule, message, rel, source.positions.of(key, item) or 1, severity=severity))
 
     raw_kind = meta.get("kind")
     kind = folder_kind
@@ -337,8 +349,11 @@ def build_document(source: Source, folder_kind: str | None, gates: dict) -> tupl
             else:
                 document.values[key] = spec.check(value)
         except Invalid as error:
-            fail("schema", key, f"{key} {error}", error.item)
+            fail("schema", key, f"{key} {error}", error.item, error.severity)
 
+    if kind == "decision":  # MADR 2, log4brains and adr-tools state their metadata in the body
+        from .adr_formats import apply_in_place
+        findings.extend(apply_in_place(source, document))
     document.id = document.values.get("id", document.id)
     document.id_line = source.positions.of("id")
     headings = scan_headings(source.body)

@@ -161,3 +161,70 @@ def show_fact(value: Any) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         return "[" + ", ".join(_scalar(item) for item in value) + "]"
     return _scalar(value)
+
+
+# --- outcome targets and measured values ------------------------------------------------
+
+_MEASURE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*([a-zA-Z%µ]*)\s*$")
+_TARGET = re.compile(r"^\s*(>=|<=|>|<|==|=|≥|≤)?\s*(.+?)\s*$")
+# Units that convert into one another; anything else must match exactly.
+_TIME_IN_MS = {"ms": 1.0, "s": 1000.0, "sec": 1000.0, "min": 60_000.0, "h": 3_600_000.0, "d": 86_400_000.0,
+               "us": 0.001, "µs": 0.001}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A number with a unit, normalised: times in ms, percentages in %."""
+
+    value: float
+    unit: str  # "" (plain number), "%", "ms" (any time) or another unit as written
+
+    def __str__(self) -> str:
+        number = f"{self.value:g}"
+        return f"{number}{self.unit}" if self.unit in ("%", "") else f"{number} {self.unit}"
+
+
+def parse_measure(value: Any) -> Measure | None:
+    """`58%`, `240ms`, `1.2 s`, `500`, 0.4 -> Measure; None when it is not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return Measure(float(value), "")
+    if not isinstance(value, str):
+        return None
+    match = _MEASURE.match(value)
+    if not match:
+        return None
+    number, unit = float(match.group(1).replace(",", ".")), match.group(2)
+    if unit.lower() in _TIME_IN_MS:
+        return Measure(number * _TIME_IN_MS[unit.lower()], "ms")
+    return Measure(number, unit)
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    op: str
+    bound: Measure
+
+    def met_by(self, measured: Measure) -> bool | None:
+        """True/False, or None when the units cannot be compared."""
+        if measured.unit and self.bound.unit and measured.unit != self.bound.unit:
+            return None
+        value, bound = measured.value, self.bound.value
+        return {">=": value >= bound, ">": value > bound, "<=": value <= bound, "<": value < bound,
+                "==": value == bound}[self.op]
+
+
+def parse_target(value: Any) -> Target | None:
+    """`">= 60%"`, `"< 200ms"`, `"<= 500"`, `0.99` (means >=) -> Target; None when unparseable."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Target(str(value), ">=", Measure(float(value), ""))
+    if not isinstance(value, str):
+        return None
+    match = _TARGET.match(value)
+    if not match:
+        return None
+    op = {"=": "==", "≥": ">=", "≤": "<="}.get(match.group(1) or ">=", match.group(1) or ">=")
+    bound = parse_measure(match.group(2))
+    return Target(value.strip(), op, bound) if bound else None

@@ -5,9 +5,9 @@ Adding a rule touches one module and its test; the engine runs every function li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from ..config import Settings
 from ..findings import Finding
@@ -21,6 +21,17 @@ class Context:
     graph: Graph
     settings: Settings
     today: date
+    _history: Any = field(default=None, repr=False)
+
+    @property
+    def history(self):
+        """Git history for the stale and breaking-change rules: read once per check, on first
+        use, so a check whose stale rules are all off never runs git (see `history.py`)."""
+        if self._history is None:
+            from ..history import read_history
+
+            self._history = read_history(self.corpus, self.settings, self.graph)
+        return self._history
 
 
 RuleFunction = Callable[[Context], Iterator[Finding]]
@@ -28,7 +39,8 @@ RuleFunction = Callable[[Context], Iterator[Finding]]
 
 def all_rules() -> list[tuple[str, RuleFunction]]:
     """(family, function) pairs in a stable order."""
-    from . import contract, structure
+    from . import breaking, contract, decision, gate, outcome, semantic, stale, strategic, structure
 
     return [(module.__name__.rsplit(".", 1)[1], function)
-            for module in (structure, contract) for function in module.RULES]
+            for module in (structure, contract, breaking, semantic, strategic, decision, stale, gate, outcome)
+            for function in module.RULES]

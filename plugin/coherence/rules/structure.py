@@ -10,6 +10,7 @@ from typing import Iterator
 import networkx as nx
 
 from ..findings import Finding
+from ..numbering import BaseUnreadable, base_clash_findings, base_decisions
 from . import Context
 
 CYCLE_EDGES = ("supersedes", "depends_on")
@@ -19,14 +20,17 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
     claims = defaultdict(list)
     for document in ctx.corpus.documents:
         claims[document.id].append(document)
+    base = _base_decisions(ctx)  # with --base: the file the base has keeps its number
     for document_id, documents in claims.items():
         if len(documents) < 2:
             continue
         first, *others = sorted(documents, key=lambda d: d.rel)
-        for document in others:
+        keep = next((d for d in (first, *others) if base is not None and d.rel in base.paths), first)
+        for document in [d for d in (first, *others) if d is not keep]:
             explicit = document.id_line is not None
+            renumber = f"coherence renumber {document.rel}" + (f" --base {base.base}" if base else "")
             fix = ("give it another id" if explicit
-                   else "renumber the file (the id comes from its number)" if document.kind == "decision"
+                   else f"renumber the file (the id comes from its number): `{renumber}`" if document.kind == "decision"
                    else "set an explicit `id:`")
             yield Finding(
                 "duplicate-id",
@@ -35,6 +39,18 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
                 f"references to it resolve to {first.rel} — {fix}",
                 document.rel, document.id_line or 1, (document_id,),
             )
+    if base is not None:
+        yield from base_clash_findings(ctx, base)
+
+
+def _base_decisions(ctx: Context):
+    """The base revision's decision files, or None without a base (or when git cannot read it)."""
+    if not ctx.settings.base:
+        return None
+    try:
+        return base_decisions(ctx.settings, ctx.settings.base)
+    except BaseUnreadable:
+        return None  # `coherence check --base` verifies the revision first and says so
 
 
 def unresolved_reference(ctx: Context) -> Iterator[Finding]:

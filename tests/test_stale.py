@@ -1,0 +1,279 @@
+"""Stale rules on real git repositories with dated commits: material vs prose changes,
+transitive dependents, review dates, `governs` globs, shallow clones and stamps."""
+
+from __future__ import annotations
+
+from conftest import check_json, mkdocs_yml, run_cli
+from gitrepo import Repo, git
+
+CONTRACT_V1 = """\
+---
+version: "1.4.0"
+status: active
+owners: [identity]
+defines:
+  customer.email: string
+  customer.status: [active, closed]
+invariants:
+  - a customer has exactly one email
+---
+# Customer profile
+
+The customer record.
+"""
+
+# Same material content: keys reordered, quoting and list style changed, a comment, new prose.
+CONTRACT_V1_PROSE = """\
+---
+status: "active"   # still active
+owners: [identity, platform]
+version: '1.4.0'
+defines:
+  customer.status:
+    - closed
+    - active
+  customer.email: "string"
+invariants: ["a customer   has exactly one email"]
+---
+# Customer profile
+
+The customer record, explained at length. Typos fixed.
+"""
+
+CONTRACT_V2 = """\
+---
+version: "2.0.0"
+status: active
+owners: [identity]
+defines:
+  customer.status: [active, closed]
+invariants:
+  - a customer has exactly one email
+---
+# Customer profile
+"""
+
+
+def intent(name: str, refs: str, extra: str = "") -> str:
+    return f"---\nstatus: draft\nowners: [web]\n{refs}\n{extra}---\n# {name}\n"
+
+
+def base_tree(**extra: str) -> dict[str, str]:
+    tree = {
+        "mkdocs.yml": mkdocs_yml(),
+        "docs/index.md": "# Home\n",
+        "docs/contracts/customer-profile.md": CONTRACT_V1,
+        "docs/intents/checkout.md": intent("Checkout", "uses: [customer-profile]"),
+        "docs/intents/wallet.md": intent("Wallet", "depends_on: [checkout]"),
+        "docs/intents/rewards.md": intent("Rewards", "depends_on: [wallet]"),
+        "docs/intents/early.md": intent("Early", "uses: [customer-profile]", "reviewed: 2026-02-15\n"),
+        "docs/intents/late.md": intent("Late", "uses: [customer-profile]", "reviewed: 2026-03-02\n"),
+    }
+    tree.update(extra)
+    return tree
+
+
+OURS = ("stale-dependency", "stale-code", "review-overdue", "shallow-history", "breaking-change")
+
+
+def ours(report):
+    return [f for f in report["findings"] if f["rule"] in OURS]
+
+
+def stale(report, rule="stale-dependency"):
+    return {f["path"].rsplit("/", 1)[-1][:-3]: f for f in report["findings"] if f["rule"] == rule}
+
+
+def test_prose_only_change_flags_nothing(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", base_tree())
+    repo.commit("2026-02-01", "reword the contract", {"docs/contracts/customer-profile.md": CONTRACT_V1_PROSE})
+    code, report = check_json(repo.root)
+    assert (code, ours(report)) == (0, [])
+
+
+def test_material_change_flags_dependents_reviewed_before_it_transitively(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", base_tree())
+    repo.commit("2026-02-01", "reword", {"docs/contracts/customer-profile.md": CONTRACT_V1_PROSE})
+    sha = repo.commit("2026-03-01", "customer-profile 2.0", {"docs/contracts/customer-profile.md": CONTRACT_V2})
+    code, report = check_json(repo.root)
+    assert code == 0  # warnings only
+    found = stale(report)
+    assert set(found) == {"checkout", "wallet", "rewards", "early"}  # `late` was reviewed after the change
+
+    direct = found["checkout"]
+    assert direct["ids"] == ["checkout", "customer-profile"]
+    assert direct["line"] == 4
+    assert "2026-03-01" in direct["message"] and sha[:10] in direct["message"]
+    assert "version 1.4.0 → 2.0.0" in direct["message"] and "`customer.email` removed" in direct["message"]
+    assert "last committed 2026-01-10" in direct["message"]
+    assert "reviewed 2026-02-15" in found["early"]["message"]
+
+    assert found["wallet"]["ids"] == ["wallet", "checkout", "customer-profile"]
+    assert "wallet → checkout → customer-profile, 2 hops away" in found["wallet"]["message"]
+    assert found["rewards"]["ids"] == ["rewards", "wallet", "checkout", "customer-profile"]
+    assert "3 hops away" in found["rewards"]["message"] and "2026-03-01" in found["rewards"]["message"]
+
+
+def test_a_later_review_clears_the_document_and_what_relies_on_it(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", base_tree())
+    repo.commit("2026-03-01", "customer-profile 2.0", {"docs/contracts/customer-profile.md": CONTRACT_V2})
+    repo.commit("2026-03-05", "review checkout", {
+        "docs/intents/checkout.md": intent("Checkout", "uses: [customer-profile]", "reviewed: 2026-03-04\n"),
+        "docs/intents/early.md": intent("Early", "uses: [customer-profile]", "reviewed: 2026-03-01\n")})
+    _, report = check_json(repo.root)
+    # checkout absorbed the change, so wallet and rewards relying on checkout are fine too;
+    # a review on the day of the change counts as after it.
+    assert stale(report) == {}
+
+
+def test_a_dependent_edited_after_the_change_counts_as_reviewed_by_its_commit(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", base_tree())
+    repo.commit("2026-03-01T09:00:00+00:00", "customer-profile 2.0",
+                {"docs/contracts/customer-profile.md": CONTRACT_V2})
+    repo.commit("2026-03-01T10:00:00+00:00", "touch wallet",
+                {"docs/intents/wallet.md": intent("Wallet", "depends_on: [checkout]") + "More prose.\n"})
+    _, report = check_json(repo.root)
+    # wallet's last commit is after the change: checkout still stale, wallet no longer, and the
+    # chain rewards → wallet → checkout is cut at wallet.
+    assert set(stale(report)) == {"checkout", "early"}
+
+
+def test_an_uncommitted_material_edit_flags_dependents_at_once(tmp_path):
+    """Under `mkdocs serve` the working tree is the truth: an edit shows before any commit."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", base_tree())
+    repo.write({"docs/contracts/customer-profile.md": CONTRACT_V2})
+    _, report = check_json(repo.root)
+    assert {"checkout", "late", "early"} <= set(stale(report))
+    assert "(uncommitted)" in stale(report)["checkout"]["message"]
+    repo.write({"docs/contracts/customer-profile.md": CONTRACT_V1_PROSE})  # back to the committed material
+    _, report = check_json(repo.root)
+    assert stale(report) == {}
+
+
+def test_governs_globs_with_double_star(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    governing = intent("Payments", "uses: [customer-profile]",
+                       "governs: [src/payments/**/*.py, 'docs-src/api']\nreviewed: 2026-02-01\n")
+    repo.commit("2026-01-10", "start", base_tree(**{
+        "docs/intents/payments.md": governing,
+        "src/payments/retry.py": "RETRIES = 3\n",
+        "src/payments/deep/nested/charge.py": "def charge(): ...\n",
+        "src/payments/README.md": "notes\n",
+        "src/other/x.py": "x = 1\n",
+        "docs-src/api/spec.yaml": "a: 1\n"}))
+    repo.commit("2026-02-10", "unrelated files", {"src/payments/README.md": "more notes\n", "src/other/x.py": "x = 2\n"})
+    _, report = check_json(repo.root)
+    assert stale(report, "stale-code") == {}
+
+    sha = repo.commit("2026-02-20", "Charge twice", {"src/payments/deep/nested/charge.py": "def charge(): return 2\n"})
+    code, report = check_json(repo.root)
+    found = stale(report, "stale-code")["payments"]
+    assert found["line"] == 5 and found["severity"] == "warning"
+    assert sha[:10] in found["message"] and "2026-02-20" in found["message"] and '"Charge twice"' in found["message"]
+    assert "src/payments/deep/nested/charge.py" in found["message"] and "1 commit changed 1 matching file" in found["message"]
+
+    repo.commit("2026-02-21", "api", {"docs-src/api/spec.yaml": "a: 2\n"})  # a folder name covers what is under it
+    _, report = check_json(repo.root)
+    assert "2 commits changed 2 matching files" in stale(report, "stale-code")["payments"]["message"]
+
+    repo.commit("2026-02-22", "review", {"docs/intents/payments.md": governing.replace("2026-02-01", "2026-02-22")})
+    _, report = check_json(repo.root)
+    assert stale(report, "stale-code") == {}
+
+
+def test_shallow_clone_reports_once_and_flags_nothing_false_then_stamps_decide(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", base_tree(**{
+        "docs/intents/payments.md": intent("Payments", "uses: [customer-profile]", "governs: ['src/**']\n"),
+        "src/a.py": "a = 1\n"}))
+    # Stamp two documents against 1.4.0 through the real command.
+    for name in ("checkout", "late"):
+        result = run_cli("review", name, str(repo.root))
+        assert result.returncode == 0, result.stderr
+    repo.commit("2026-01-11", "reviews")
+    # `late` is re-stamped after the change; `checkout` keeps its 1.4.0 stamp.
+    repo.commit("2026-03-01", "customer-profile 2.0", {"docs/contracts/customer-profile.md": CONTRACT_V2,
+                                                       "src/a.py": "a = 2\n"})
+    assert run_cli("review", "late", str(repo.root)).returncode == 0
+    repo.commit("2026-03-02", "review late")
+
+    _, full = check_json(repo.root)
+    assert set(stale(full)) == {"checkout", "wallet", "rewards", "early", "payments"}
+    assert set(stale(full, "stale-code")) == {"payments"}
+    assert "version 1.4.0 → 2.0.0" in stale(full)["checkout"]["message"]  # described from the stamped version
+
+    clone = repo.shallow_clone(tmp_path / "clone")
+    assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
+    _, report = check_json(clone)
+    shallow = [f for f in report["findings"] if f["rule"] == "shallow-history"]
+    assert len(shallow) == 1 and shallow[0]["severity"] == "info" and shallow[0]["path"] is None
+    assert "fetch-depth: 0" in shallow[0]["message"] and "stamps" in shallow[0]["message"]
+    # Every file looks changed in the single commit of the clone: no date-based flag from that.
+    assert set(stale(report, "stale-code")) == set()
+    # Stamps decide: `checkout` was stamped on 1.4.0, `late` on 2.0.0. `early` is judged by
+    # front-matter dates: the contract states none, so nothing can be said about it.
+    found = stale(report)
+    assert set(found) == {"checkout"}
+    assert "since this intent stamped it" in found["checkout"]["message"]
+
+
+def test_front_matter_dates_decide_outside_git(site):
+    project = site({
+        "decisions/0001-storage.md": "---\nstatus: accepted\ndate: 2026-03-01\ndefines:\n  store: postgres\n"
+                                     "alternatives: [mysql]\n---\n# 1. Storage\n",
+        "docs/intents/old.md": intent("Old", "depends_on: [ADR-0001]", "reviewed: 2026-02-01\n"),
+        "docs/intents/new.md": intent("New", "depends_on: [ADR-0001]", "reviewed: 2026-03-02\n"),
+    })
+    _, report = check_json(project)
+    found = stale(report)
+    assert set(found) == {"old"}
+    assert "decided 2026-03-01" in found["old"]["message"]
+    shallow = [f for f in report["findings"] if f["rule"] == "shallow-history"]
+    assert len(shallow) == 1 and "not in a git repository" in shallow[0]["message"]
+
+
+def test_no_review_dates_outside_git_means_no_shallow_history_noise(site):
+    project = site({"docs/contracts/c.md": "---\nversion: '1.0.0'\n---\n# C\n",
+                    "docs/intents/i.md": intent("I", "uses: [c]")})
+    code, report = check_json(project)
+    assert (code, ours(report)) == (0, [])
+
+
+def test_review_overdue(site):
+    project = site({
+        "docs/intents/due.md": intent("Due", "uses: []", "reviewed: 2020-01-01\nreview_every: 90d\n"),
+        "docs/intents/fresh.md": intent("Fresh", "uses: []", "reviewed: 2999-01-01\nreview_every: 1y\n"),
+        "docs/intents/gone.md": intent("Gone", "uses: []", "reviewed: 2020-01-01\nreview_every: 90d\n")
+        .replace("status: draft", "status: abandoned"),
+    })
+    _, report = check_json(project)
+    found = stale(report, "review-overdue")
+    assert set(found) == {"due"}
+    assert found["due"]["line"] == 6 and "90 days" in found["due"]["message"]
+    assert "reviewed 2020-01-01" in found["due"]["message"]
+
+
+def test_review_overdue_defaults_to_the_last_commit(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2020-05-01", "start", base_tree(**{
+        "docs/intents/due.md": intent("Due", "uses: []", "review_every: 6w\n")}))
+    _, report = check_json(repo.root)
+    assert "last committed 2020-05-01" in stale(report, "review-overdue")["due"]["message"]
+
+
+def test_stale_rules_can_be_waived_and_switched_off(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    tree = base_tree()
+    tree["docs/intents/early.md"] = intent("Early", "uses: [customer-profile]",
+                                           "reviewed: 2026-02-15\nignore: [stale-dependency]\n")
+    tree["mkdocs.yml"] = mkdocs_yml(options="rules:\n  stale-code: 'off'\n")
+    repo.commit("2026-01-10", "start", tree)
+    repo.commit("2026-03-01", "v2", {"docs/contracts/customer-profile.md": CONTRACT_V2})
+    _, report = check_json(repo.root)
+    assert "early" not in stale(report)
+    assert [w["path"] for w in report["waived"]] == ["docs/intents/early.md"]

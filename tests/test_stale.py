@@ -277,3 +277,27 @@ def test_stale_rules_can_be_waived_and_switched_off(tmp_path):
     _, report = check_json(repo.root)
     assert "early" not in stale(report)
     assert [w["path"] for w in report["waived"]] == ["docs/intents/early.md"]
+
+
+def test_serve_rebuilds_show_the_new_state_after_an_edit(tmp_path):
+    """One plugin instance across rebuilds, as under `mkdocs serve`: the panel follows the files."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", base_tree())
+    config = load_config(str(repo.root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    page = tmp_path / "site" / "intents" / "early" / "index.html"
+    try:
+        mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+        assert 'data-rule="stale-dependency"' not in page.read_text()
+        repo.write({"docs/contracts/customer-profile.md": CONTRACT_V2})  # an edit, not committed
+        mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+        assert 'data-rule="stale-dependency"' in page.read_text()
+        assert "`customer.email` removed" in page.read_text() or "customer.email</code> removed" in page.read_text()
+        repo.write({"docs/intents/early.md": intent("Early", "uses: [customer-profile]", "reviewed: 2999-01-01\n")})
+        mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+        assert 'data-rule="stale-dependency"' not in page.read_text()
+    finally:
+        config.plugins.on_shutdown()

@@ -24,6 +24,11 @@ LOG_LEVEL = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.
 MAX_SUMMARY_LINES = 50
 
 
+def _key(path) -> str:
+    """One spelling per file: MkDocs gives absolute paths, the core resolved ones."""
+    return os.path.normcase(os.path.realpath(path))
+
+
 class CoherenceConfig(base.Config):
     folders = c.Optional(c.Type(dict))
     """Folder (relative to mkdocs.yml) -> kind. Default: `decisions` beside mkdocs.yml, and
@@ -69,14 +74,14 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             reason = f" ({finding.waiver.reason})" if finding.waiver.reason else ""
             log.info(f"waived {finding.rule}: {finding.location}: {finding.message}{reason}")
         self._publish_outside_folders(files, config)
-        unreadable = {os.path.normcase(self.settings.config_dir / rel) for rel in report.corpus.unreadable}
+        unreadable = {_key(self.settings.config_dir / rel) for rel in report.corpus.unreadable}
         for file in list(files):
-            if file.abs_src_path and os.path.normcase(file.abs_src_path) in unreadable:
+            if file.abs_src_path and _key(file.abs_src_path) in unreadable:
                 files.remove(file)  # MkDocs would crash decoding it; the finding says why
-        self.documents = {os.path.normcase(d.path): d for d in report.corpus.documents}
+        self.documents = {_key(d.path): d for d in report.corpus.documents}
         self.pages = {}
         for file in files:
-            document = self.documents.get(os.path.normcase(file.abs_src_path or ""))
+            document = self.documents.get(_key(file.abs_src_path)) if file.abs_src_path else None
             if document is not None:
                 self.pages.setdefault(document.id, file)
         return files
@@ -101,12 +106,12 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         # Themes print `page.title` unescaped (nav, <title>); a document's title is front-matter
         # text like any other, so it must reach the HTML as text.
         title = page.meta.get("title")
-        if isinstance(title, str) and os.path.normcase(page.file.abs_src_path or "") in self.documents:
+        if isinstance(title, str) and page.file.abs_src_path and _key(page.file.abs_src_path) in self.documents:
             page.meta["title"] = escape(title, quote=False)
         return markdown
 
     def on_page_content(self, html: str, page, config, files) -> str:
-        document = self.documents.get(os.path.normcase(page.file.abs_src_path or ""))
+        document = self.documents.get(_key(page.file.abs_src_path)) if page.file.abs_src_path else None
         if document is None:
             return html
 

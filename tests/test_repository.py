@@ -10,7 +10,8 @@ from conftest import REPO, build, check_json
 
 def test_own_tree_has_no_findings():
     code, report = check_json(REPO)
-    assert (code, report["findings"]) == (0, [])
+    # Infos (e.g. shallow-history in a shallow CI clone) may appear; nothing else may.
+    assert code == 0 and [f for f in report["findings"] if f["severity"] != "info"] == []
     assert report["summary"]["documents"] >= 8  # our own ADRs, intents and contracts are documents
 
 
@@ -42,7 +43,7 @@ def test_every_rule_is_documented():
 def test_three_features_example_tells_the_whole_story():
     code, report = check_json(REPO / "examples" / "three-features")
     assert code == 1
-    found = {(f["rule"], f["severity"], tuple(f["ids"])) for f in report["findings"]}
+    found = {(f["rule"], f["severity"], tuple(f["ids"])) for f in report["findings"] if f["rule"] != "shallow-history"}
     assert found == {
         # broken contracts
         ("version-mismatch", "error", ("express-checkout", "customer-profile")),

@@ -301,3 +301,37 @@ def test_serve_rebuilds_show_the_new_state_after_an_edit(tmp_path):
         assert 'data-rule="stale-dependency"' not in page.read_text()
     finally:
         config.plugins.on_shutdown()
+
+
+def test_impact_markdown_for_a_pull_request(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", base_tree(**{
+        "docs/intents/payments.md": intent("Payments", "uses: []", "governs: ['src/payments/**']\n"),
+        "src/payments/a.py": "a = 1\n", "src/other.py": "b = 1\n"}))
+    git(repo.root, "tag", "base")
+    repo.commit("2026-03-01", "pr", {"docs/contracts/customer-profile.md": CONTRACT_V2,
+                                     "docs/intents/late.md": intent("Late", "uses: [customer-profile]",
+                                                                    "reviewed: 2026-03-02\n") + "Prose.\n",
+                                     "src/payments/deep/b.py": "b = 2\n"})
+    repo.write({"src/other.py": "b = 2\n"})  # uncommitted and ungoverned
+    result = run_cli("impact", str(repo.root), "--base", "base")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("## Coherence impact (against `base`)")
+    assert "4 files changed: 2 documents edited (1 materially), 1 document governing changed code" in out
+    assert ("| [Customer profile](docs/contracts/customer-profile.md) `customer-profile` | contract | active | "
+            "**material**: version 1.4.0 → 2.0.0, `customer.email` removed |") in out
+    assert "| [Late](docs/intents/late.md) `late` | intent | draft | prose only |" in out
+    assert "| [Payments](docs/intents/payments.md) `payments` | `src/payments/**` | `src/payments/deep/b.py` |" in out
+    assert "rewards → wallet → checkout → customer-profile (3 hops)" in out
+    assert "late → customer-profile (1 hop)" in out
+
+    result = run_cli("impact", str(repo.root), "--base", "nope")
+    assert result.returncode == 2 and "nope" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("impact", str(repo.root))
+    assert result.returncode == 2 and "--base" in result.stderr
+
+
+def test_impact_outside_git_says_why(site):
+    result = run_cli("impact", str(site({})), "--base", "main")
+    assert result.returncode == 2 and "not in a git repository" in result.stderr

@@ -65,12 +65,19 @@ def _review(args: argparse.Namespace) -> int:
     try:
         settings = read_mkdocs_yml(_config_file(args.path, args.config))
         on = date.fromisoformat(args.date) if args.date else None
-        recorded = record_review(settings, args.id, on=on)
+        recorded = record_review(settings, args.id, on=on, dry_run=args.dry_run)
     except (ConfigError, FileNotFoundError, ReviewError, ValueError) as error:
         print(f"coherence: review {args.id}: {error}" if not isinstance(error, ConfigError) else str(error),
               file=sys.stderr)
         return EXIT_UNKNOWN
     stamped = ", ".join(f"{key} {value}" for key, value in recorded.stamps.items()) or "nothing to stamp"
+    if args.dry_run:
+        from .files import diff
+
+        rel = recorded.document.rel
+        sys.stdout.write(diff(rel, recorded.before.decode("utf-8"), recorded.after.decode("utf-8")))
+        print(f"{rel}: would record review {recorded.reviewed.isoformat()} (dry run: nothing written)", file=sys.stderr)
+        return EXIT_CLEAN
     print(f"{recorded.document.rel}: reviewed {recorded.reviewed.isoformat()}; stamps: {stamped}")
     if recorded.skipped:
         print(f"coherence: not stamped (no such document): {', '.join(recorded.skipped)}", file=sys.stderr)
@@ -89,6 +96,21 @@ def _impact(args: argparse.Namespace) -> int:
         print(as_markdown(compute(settings, base)), end="")
     except (ConfigError, FileNotFoundError, GitError, ValueError) as error:
         print(str(error) if isinstance(error, ConfigError) else f"coherence: impact: {error}", file=sys.stderr)
+        return EXIT_UNKNOWN
+    return EXIT_CLEAN
+
+
+def _context(args: argparse.Namespace) -> int:
+    from .config import ConfigError, read_mkdocs_yml
+    from .context import bundle
+    from .engine import check
+    from .graph_export import UnknownNode, find_node
+
+    try:
+        report = check(read_mkdocs_yml(_config_file(args.path, args.config)))
+        print(bundle(report, find_node(report.graph, args.id)), end="")
+    except (ConfigError, FileNotFoundError, UnknownNode) as error:
+        print(str(error) if isinstance(error, ConfigError) else f"coherence: context: {error}", file=sys.stderr)
         return EXIT_UNKNOWN
     return EXIT_CLEAN
 
@@ -131,6 +153,7 @@ def parser() -> argparse.ArgumentParser:
     review.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
     review.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
     review.add_argument("--date", metavar="YYYY-MM-DD", help="the day of the review (default: today)")
+    review.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
     review.set_defaults(run=_review)
 
     impact = commands.add_parser("impact", help="what a change set touches, as Markdown for a pull request",
@@ -141,6 +164,15 @@ def parser() -> argparse.ArgumentParser:
     impact.add_argument("--base", metavar="REV", help="git revision the change set starts from "
                         "(default: the `base` option or COHERENCE_BASE)")
     impact.set_defaults(run=_impact)
+
+    context = commands.add_parser("context", help="everything to know before working on a document, as Markdown",
+                                  description="Print the context bundle of document ID: the document, the contracts "
+                                  "it uses or changes with their facts and invariants, the standing decisions that "
+                                  "affect them, and open findings (the site publishes the same as context/ID.md).")
+    context.add_argument("id", metavar="ID", help="the id of the document (or its path)")
+    context.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
+    context.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
+    context.set_defaults(run=_context)
 
     from .cli_workflow import add_commands  # new, renumber, graph, import (argparse only; lazy cores)
 

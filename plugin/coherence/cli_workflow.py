@@ -124,7 +124,7 @@ def only_new(report, settings):
 def _new(args: argparse.Namespace) -> int:
     from .files import WriteRefused
     from .numbering import BaseUnreadable, base_decisions
-    from .scaffold import ScaffoldError, new_document
+    from .scaffold import ScaffoldError, new_document, plan_document
 
     settings, error = _settings(args)
     if error:
@@ -139,6 +139,13 @@ def _new(args: argparse.Namespace) -> int:
         except BaseUnreadable as problem:
             return _fail(f"base revision '{base}' cannot be read ({problem})")
     try:
+        if args.dry_run:
+            path, text = plan_document(settings, args.what, args.title, base_numbers=base_numbers)
+            from .files import diff
+
+            sys.stdout.write(diff(settings.relpath(path), None, text))
+            print(f"would create {_shown(path)} (dry run: nothing written)", file=sys.stderr)
+            return EXIT_CLEAN
         path = new_document(settings, args.what, args.title, base_numbers=base_numbers)
     except (ScaffoldError, WriteRefused) as problem:
         return _fail(str(problem))
@@ -189,9 +196,14 @@ def _renumber(args: argparse.Namespace) -> int:
     if plan.new_path.exists():
         return _fail(f"{_shown(plan.new_path)} already exists; pass another --to")
     if args.dry_run:
+        from .files import diff
+
         print(f"would rename {_shown(plan.old_path)} -> {_shown(plan.new_path)} ({plan.old_id} -> {plan.new_id})")
         for doc_path in plan.rewritten:
             print(f"would update references in {_shown(doc_path)}")
+        for doc_path, text in texts.items():
+            rel = settings.relpath(plan.new_path if doc_path.resolve() == plan.old_path.resolve() else doc_path)
+            sys.stdout.write(diff(rel, plan.before[doc_path], text))
     else:
         try:
             apply_renumber(plan, texts)
@@ -265,6 +277,7 @@ def add_commands(commands) -> None:
     new.add_argument("title", help="the title, in quotes")
     _project_arguments(new)
     new.add_argument("--base", metavar="REV", help="also skip the ADR numbers this git revision has")
+    new.add_argument("--dry-run", action="store_true", help="print the new file as a diff; write nothing")
     new.set_defaults(run=_new)
 
     renumber = commands.add_parser("renumber", help="give an ADR the next free number and fix every reference",
@@ -275,7 +288,8 @@ def add_commands(commands) -> None:
     renumber.add_argument("--to", type=int, help="the new number (default: the next free one)")
     renumber.add_argument("--base", metavar="REV", help="also skip the numbers this git revision has, and decide "
                           "ambiguous ADR-N references by which side wrote them")
-    renumber.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
+    renumber.add_argument("--dry-run", action="store_true", help="say what would change and print the diff; "
+                          "write nothing")
     renumber.set_defaults(run=_renumber)
 
     graph = commands.add_parser("graph", help="print the dependency graph (mermaid, dot or json)")

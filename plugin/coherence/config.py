@@ -16,13 +16,15 @@ from typing import Any, Mapping
 import yaml
 
 from .findings import RULES, Severity
+from .loader import DEFAULT_LIMITS, Limits
 from .values import KINDS, parse_duration
 
 FAIL_ON = ("error", "warning", "never")
 RULE_LEVELS = ("error", "warning", "info", "off")
 DEFAULT_GATES: dict[str, tuple[str, ...]] = {"high": ("rollback", "monitoring", "owners>=2")}
-GATE_REQUIREMENT = re.compile(r"^(?P<key>[a-z_][a-z0-9_-]*)(?:\s*>=\s*(?P<count>\d+))?$")
-OPTIONS = ("folders", "rules", "gates", "outcome_grace", "fail_on", "base")
+GATE_REQUIREMENT = re.compile(r"^(?P<key>[a-z_][a-z0-9_-]*)(?:\s*>=\s*(?P<count>\d{1,9}))?$")
+OPTIONS = ("folders", "rules", "gates", "outcome_grace", "fail_on", "base", "limits")
+LIMIT_NAMES = tuple(Limits.__dataclass_fields__)
 
 
 class ConfigError(Exception):
@@ -43,11 +45,27 @@ class Settings:
     outcome_grace_days: int = 60
     fail_on: str = "error"
     base: str | None = None
+    limits: Limits = DEFAULT_LIMITS
 
     def severity_of(self, rule: str) -> Severity | None:
         if rule in self.severities:
             return self.severities[rule]
-        return RULES[rule].severity
+        return RULES[rule].severity if rule in RULES else Severity.ERROR
+
+    @property
+    def repository(self) -> Path:
+        """The folder nothing may reach outside of: the git work tree holding mkdocs.yml, else
+        the directory of mkdocs.yml (references, `governs` globs and symlinks stay inside)."""
+        return repository_root(self.config_dir)
+
+    def inside(self, path: Path | str) -> bool:
+        """Whether `path`, symlinks resolved, lies in the repository or a configured folder."""
+        try:
+            real = os.path.realpath(path)
+        except (OSError, ValueError):
+            return False
+        roots = (self.repository, self.docs_dir, *self.folders)
+        return any(_within(real, os.path.realpath(root)) for root in roots)
 
     def relpath(self, path: Path) -> str:
         """Path as findings show it: relative to the directory of mkdocs.yml, with `/`."""
@@ -55,6 +73,41 @@ class Settings:
             return path.relative_to(self.config_dir).as_posix()
         except ValueError:
             return Path(os.path.relpath(path, self.config_dir)).as_posix()
+
+
+def _within(path: str, root: str) -> bool:
+    return os.path.normcase(path) == os.path.normcase(root) or \
+        os.path.normcase(path).startswith(os.path.normcase(root.rstrip(os.sep) + os.sep))
+
+
+_ROOTS: dict[Path, Path] = {}
+
+
+def repository_root(config_dir: Path) -> Path:
+    """The nearest folder at or above `config_dir` holding `.git` (a folder, or a file in a
+    worktree); `config_dir` itself outside git. No git process: a look at the file system."""
+    if config_dir not in _ROOTS:
+        found = next((folder for folder in (config_dir, *config_dir.parents) if (folder / ".git").exists()),
+                     config_dir)
+        _ROOTS[config_dir] = Path(os.path.realpath(found))
+    return _ROOTS[config_dir]
+
+
+def _limits(raw: Any) -> Limits:
+    if raw is None:
+        return DEFAULT_LIMITS
+    if not isinstance(raw, Mapping):
+        raise ConfigError("limits", f"must map limits to positive numbers, e.g. {{frontmatter_bytes: 2000000}}; "
+                          f"limits are {_allowed(LIMIT_NAMES)}")
+    values = {}
+    for name, value in raw.items():
+        if name not in LIMIT_NAMES:
+            raise ConfigError("limits", f"unknown limit '{name}'{_did_you_mean(str(name), LIMIT_NAMES)}; "
+                              f"limits are {_allowed(LIMIT_NAMES)}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError("limits", f"limit '{name}' must be a positive whole number, not '{value}'")
+        values[name] = value
+    return Limits(**{**DEFAULT_LIMITS.__dict__, **values})
 
 
 def _did_you_mean(word: str, choices) -> str:
@@ -134,7 +187,9 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
     if base is not None and not isinstance(base, str):
         raise ConfigError("base", "must be a git revision (a string), e.g. origin/main")
 
-    return Settings(config_dir, docs_dir, folders, severities, gates, days, fail_on, base)
+    limits = _limits(options.get("limits"))
+
+    return Settings(config_dir, docs_dir, folders, severities, gates, days, fail_on, base, limits)
 
 
 # --- reading mkdocs.yml without MkDocs -------------------------------------------------

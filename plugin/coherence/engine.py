@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .config import Settings
-from .findings import RULES, Finding, Severity, sort_key
+from .findings import Finding, Severity, sort_key
 from .graph import Graph, build_graph
 from .loader import iter_markdown, read_source
 from .model import Corpus, Document
@@ -83,26 +83,61 @@ def load_corpus(settings: Settings, paths: list[Path] | None = None) -> Corpus:
                      key=lambda item: len(item[0]), reverse=True)
     corpus = Corpus()
     for path in discover(settings) if paths is None else paths:
-        kind = _folder_kind(path, folders)
-        source = read_source(path, settings.relpath(path), expect_document=kind is not None)
         corpus.sources += 1
-        corpus.findings.extend(source.findings)
-        if not source.readable:
-            corpus.unreadable.append(source.rel)
-            continue
-        if source.has_frontmatter or kind is not None:
-            document, findings = build_document(source, kind, settings.gates)
-            corpus.findings.extend(findings)
-            if document is not None:
-                corpus.documents.append(document)
+        rel = settings.relpath(path)
+        try:
+            document, findings, readable = _load_one(path, rel, _folder_kind(path, folders), settings)
+        except Exception as error:  # one file must never stop the others from being checked
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            document, readable = None, False
+            findings = [Finding("frontmatter-invalid", f"could not be checked: {type(error).__name__} in "
+                                f"{Path(where.filename).name}:{where.lineno}; please report it — the other files "
+                                "were checked normally", rel, None)]
+        corpus.findings.extend(findings)
+        if not readable:
+            corpus.unreadable.append(rel)
+        elif document is not None:
+            corpus.documents.append(document)
     return corpus
 
 
-def _run_rules(context: Context) -> tuple[list[Finding], list[str]]:
+def _load_one(path: Path, rel: str, kind: str | None, settings: Settings) -> tuple[Document | None, list[Finding], bool]:
+    """(document or None, findings, readable) for one file."""
+    if os.path.islink(path) and not settings.inside(path):
+        # A link out of the repository (to ~/.ssh, /etc, ...): never read, never published.
+        return None, [Finding("frontmatter-invalid", "is a symbolic link to a file outside the repository; it is not "
+                              "followed, read or published — copy the file into the repository instead", rel, None)], False
+    source = read_source(path, rel, expect_document=kind is not None, limits=settings.limits)
+    if not source.readable:
+        return None, source.findings, False
+    kind = kind or source.kind_hint  # front-matter that did not parse still names its kind
+    if not (source.has_frontmatter or kind is not None):
+        return None, source.findings, True
+    document, findings = build_document(source, kind, settings.gates)
+    if document is not None:
+        findings += _escaping_globs(document, settings)
+    return document, source.findings + findings, True
+
+
+def _escaping_globs(document: Document, settings: Settings) -> list[Finding]:
+    """`governs` globs are relative to mkdocs.yml and must stay in the repository."""
+    findings = []
+    root = settings.repository
+    for index, pattern in enumerate(document.values.get("governs", [])):
+        where = os.path.normpath(os.path.join(settings.config_dir, pattern.lstrip("/")))
+        if not (where == str(root) or where.startswith(str(root).rstrip(os.sep) + os.sep)):
+            findings.append(Finding(
+                "schema", f"governs `{pattern}` points outside the repository; globs are relative to mkdocs.yml and "
+                "only match files of this repository — write a path inside it", document.rel,
+                document.line("governs", index) or document.line("governs"), (document.id,)))
+    return findings
+
+
+def _run_rules(context: Context, extra_rules=()) -> tuple[list[Finding], list[str]]:
     """All findings, plus the slugs of rules that crashed (their answer is unknown)."""
     findings: list[Finding] = []
     crashed: list[str] = []
-    for family, rule in all_rules():
+    for family, rule in [*all_rules(), *extra_rules]:
         slug = rule.__name__.replace("_", "-")
         if context.settings.severity_of(slug) is None:
             continue  # switched off: not worth the time
@@ -122,7 +157,7 @@ def _grade_and_waive(findings: list[Finding], settings: Settings, documents: dic
                      today: date) -> tuple[list[Finding], list[Finding], list[Finding]]:
     active, waived, resolved = [], [], []
     for finding in findings:
-        severity = settings.severities.get(finding.rule, finding.severity or RULES[finding.rule].severity)
+        severity = settings.severities.get(finding.rule, finding.severity or settings.severity_of(finding.rule))
         if severity is None:
             continue  # rule switched off
         finding = finding.graded(severity)
@@ -143,11 +178,14 @@ def _grade_and_waive(findings: list[Finding], settings: Settings, documents: dic
     return sorted(active, key=sort_key), sorted(waived, key=sort_key), sorted(resolved, key=sort_key)
 
 
-def check(settings: Settings, *, today: date | None = None) -> Report:
+def check(settings: Settings, *, today: date | None = None, extra_rules=()) -> Report:
+    """Check the tree. `extra_rules`: (family, function) pairs run after the built-in rules, as
+    they are (a function named `my_rule` reports as `my-rule`); the test suite uses it to prove
+    that a crashing rule is reported and the rest still runs."""
     today = today or date.today()
     corpus = load_corpus(settings)
     graph = build_graph(corpus)
-    rule_findings, crashed = _run_rules(Context(corpus, graph, settings, today))
+    rule_findings, crashed = _run_rules(Context(corpus, graph, settings, today), extra_rules)
     by_path = {document.rel: document for document in corpus.documents}
     active, waived, resolved = _grade_and_waive(corpus.findings + rule_findings, settings, by_path, today)
     return Report(corpus, graph, active, waived, crashed, resolved)

@@ -11,7 +11,7 @@ import networkx as nx
 
 from .model import Corpus, Document, Reference
 
-ADR_REFERENCE = re.compile(r"^ADR[- _]?0*(\d+)$", re.IGNORECASE)
+ADR_REFERENCE = re.compile(r"^ADR[- _]?0*(\d{1,18})$", re.IGNORECASE)
 
 # A fact is defined authoritatively by a contract that still stands or an accepted decision.
 DEFINING_STATUSES = {"contract": {"draft", "active", "deprecated", None}, "decision": {"accepted"}}
@@ -87,6 +87,16 @@ def _resolve(reference: Reference, source: Document, index: dict[str, Document],
     if adr and f"ADR-{int(adr.group(1)):04d}" in index:  # ADR-5, adr 0005, ADR0005
         return index[f"ADR-{int(adr.group(1)):04d}"]
     if reference.is_path:
-        candidate = (source.path.parent / reference.target).resolve()
-        return by_path.get(os.path.normcase(Path(candidate)))
+        candidate = resolve_path(source, reference.target)
+        return by_path.get(os.path.normcase(candidate)) if candidate else None
     return None
+
+
+def resolve_path(source: Document, target: str) -> Path | None:
+    """The file a relative-path reference names, symlinks resolved; None when no file system
+    could hold it (a NUL byte, a name too long). Only documents of the corpus ever match it,
+    so `../../etc/passwd` resolves to nothing (and `unresolved-reference` says why)."""
+    try:
+        return (source.path.parent / target).resolve()
+    except (OSError, ValueError, RuntimeError):
+        return None

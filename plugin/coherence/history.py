@@ -32,32 +32,12 @@ from typing import Any, Iterable
 from . import __version__
 from .config import Settings
 from .fingerprint import describe, hash_material, material, material_of_bytes
+from .git import GitError, run_git, verify_revision
 from .model import Corpus, Document
 
 ZERO = "0" * 40
 CACHE_FORMAT = 1
 FULL, SHALLOW, ABSENT = "full", "shallow", "absent"
-GIT_TIMEOUT = 600
-
-
-class GitError(Exception):
-    """git could not answer; the message says why, in words for the user."""
-
-
-def _git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
-    if shutil.which("git") is None:
-        raise GitError("git is not installed")
-    try:
-        result = subprocess.run(["git", "-c", "core.quotePath=false", "--no-pager", *args], cwd=cwd,
-                                input=input, capture_output=True, timeout=GIT_TIMEOUT)
-    except (OSError, subprocess.SubprocessError) as error:
-        raise GitError(f"git could not run: {error}") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
-    return result.stdout
-
-
 def blob_id(data: bytes) -> str:
     """The id git gives these bytes as a blob (to tell an edited working file from HEAD's)."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
@@ -150,9 +130,12 @@ class BlobReader:
 
     def read(self, sha: str) -> bytes | None:
         if self.process is None:
-            self.process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.toplevel,
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=subprocess.DEVNULL)
+            try:
+                self.process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.toplevel,
+                                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                stderr=subprocess.DEVNULL)
+            except OSError:
+                return None
         process = self.process
         try:
             process.stdin.write(sha.encode("ascii") + b"\n")
@@ -252,18 +235,27 @@ class History:
     blobs_read: int = 0
     stamped: dict[tuple[str, str], dict] = field(default_factory=dict)  # (rel, fingerprint) -> material
     _paths_sorted: list[str] | None = None
+    _repo_paths: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def full(self) -> bool:
         return self.state == FULL
 
     def repo_path(self, document: Document) -> str | None:
+        """The document's path relative to the top level of the work tree (None: outside it)."""
         if self.toplevel is None:
             return None
-        try:
-            return document.path.resolve().relative_to(self.toplevel).as_posix()
-        except ValueError:
-            return None
+        if document.rel not in self._repo_paths:
+            path = None
+            for candidate in (document.path, None):  # resolve only when needed: it is slow
+                candidate = candidate or document.path.resolve()
+                try:
+                    path = candidate.relative_to(self.toplevel).as_posix()
+                    break
+                except ValueError:
+                    continue
+            self._repo_paths[document.rel] = path
+        return self._repo_paths[document.rel]
 
     def modified(self, path: str) -> bool:
         """The working file differs from HEAD's (or is not committed at all)."""
@@ -333,11 +325,11 @@ def changed_paths(settings: Settings, base: str) -> tuple[Path, list[str]]:
     if base.startswith("-"):
         raise GitError(f"'{base}' is not a revision")
     try:
-        merge_base = _git(toplevel, "merge-base", base, "HEAD").decode().strip()
+        merge_base = run_git(toplevel, "merge-base", base, "HEAD").decode().strip()
     except GitError as error:
         raise GitError(f"no common history with '{base}' in this clone ({error})") from None
-    out = _git(toplevel, "diff", "--name-only", "-z", "--no-renames", merge_base)
-    out += _git(toplevel, "ls-files", "--others", "--exclude-standard", "-z")
+    out = run_git(toplevel, "diff", "--name-only", "-z", "--no-renames", merge_base)
+    out += run_git(toplevel, "ls-files", "--others", "--exclude-standard", "-z")
     return toplevel, sorted({p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p})
 
 
@@ -382,12 +374,15 @@ class _Materials:
         self.folders = _folder_kinds(settings)
         self.cache = BlobCache(settings.config_dir / ".cache" / "coherence")
         self.reader = BlobReader(toplevel)
+        self.kinds: dict[str, str | None] = {}
 
     def __call__(self, path: str, blob: str) -> dict | None:
         if blob == ZERO:
             return None
         absolute = self.toplevel / path
-        kind = folder_kind_of(absolute, self.folders)
+        if path not in self.kinds:
+            self.kinds[path] = folder_kind_of(absolute, self.folders)
+        kind = self.kinds[path]
         key = f"{blob}:{kind or '-'}"
         if key in self.cache.entries:
             return self.cache.entries[key]
@@ -410,13 +405,15 @@ def _locate(settings: Settings) -> tuple[str, Path | None, str]:
     if shutil.which("git") is None:
         return ABSENT, None, "git is not installed"
     try:
-        out = _git(settings.config_dir, "rev-parse", "--show-toplevel", "--is-shallow-repository").decode()
-    except GitError:
-        return ABSENT, None, "the project is not in a git repository"
+        out = run_git(settings.config_dir, "rev-parse", "--show-toplevel", "--is-shallow-repository").decode()
+    except GitError as error:
+        if "not a git repository" in str(error).lower():
+            return ABSENT, None, "the project is not in a git repository"
+        return ABSENT, None, f"git cannot read the repository: {error}"
     lines = out.splitlines()
     toplevel = Path(lines[0]).resolve()
     try:
-        _git(toplevel, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        run_git(toplevel, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     except GitError:
         return ABSENT, toplevel, "the git repository has no commits yet"
     return (SHALLOW if len(lines) > 1 and lines[1].strip() == "true" else FULL), toplevel, ""
@@ -440,7 +437,7 @@ def read_history(corpus: Corpus, settings: Settings, graph=None, *, now: float |
     wants_all = any(d.values.get("governs") for d in corpus.documents)
     keep = (lambda path: True) if wants_all else document_paths.__contains__
     try:
-        raw = _git(toplevel, "log", "-z", "--raw", "--no-renames", "--no-abbrev", "--first-parent",
+        raw = run_git(toplevel, "log", "-z", "--raw", "--no-renames", "--no-abbrev", "--first-parent",
                    "--diff-merges=first-parent", "--no-color", "--format=%x1e%H %ct %cI%x1f%s", "HEAD")
         history.commits, history.entries = _parse_log(raw, keep)
     except (GitError, ValueError, UnicodeDecodeError) as error:
@@ -485,8 +482,9 @@ def _find_stamped(history: History, corpus: Corpus, materials) -> None:
             target = index.get(target_id)
             if target is not None and fp != hash_material(material(target)):
                 wanted.setdefault(target.rel, set()).add(fp)
+    by_rel = {d.rel: d for d in corpus.documents}
     for rel, fps in wanted.items():
-        target = next(d for d in corpus.documents if d.rel == rel)
+        target = by_rel[rel]
         path = history.repo_path(target)
         for _, old, new in history.entries.get(path or "", ()):
             for blob in (new, old):
@@ -526,13 +524,8 @@ def materials_at(settings: Settings, base: str, paths: dict[str, Document]) -> d
     state, toplevel, reason = _locate(settings)
     if toplevel is None or state == ABSENT:
         raise GitError(reason)
-    if base.startswith("-"):
-        raise GitError(f"'{base}' is not a revision")
-    try:
-        commit = _git(toplevel, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
-    except GitError:
-        raise GitError(f"revision '{base}' is not in this clone") from None
-    listing = _git(toplevel, "ls-tree", "-r", "-z", "--full-tree", commit.decode().strip())
+    commit = verify_revision(toplevel, base)
+    listing = run_git(toplevel, "ls-tree", "-r", "-z", "--full-tree", commit)
     blobs: dict[str, str] = {}
     for line in listing.split(b"\0"):
         info, _, name = line.partition(b"\t")

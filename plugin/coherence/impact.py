@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from .config import Settings
 from .fingerprint import describe, material
-from .history import GitError, changed_paths, glob_regex, literal_prefix, materials_at
+from .git import GitError
+from .history import changed_paths, glob_regex, literal_prefix, materials_at
 from .model import Document
 
 NOT_DEPENDENCIES = ("supersedes",)

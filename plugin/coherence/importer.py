@@ -134,4 +134,4 @@ def plan_import(settings: Settings, only: list[Path] | None = None) -> tuple[lis
 
 def apply_import(plans: list[Imported]) -> None:
     for plan in plans:
-        atomic_write(plan.path, plan.new, overwrite=True)
+        atomic_write(plan.path, plan.new, overwrite=True, expected=plan.old)

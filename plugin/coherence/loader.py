@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -29,6 +30,25 @@ OPENING_FENCE = re.compile(r"^-{3}[ \t]*$")
 YAML_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_EXPANDED_NODES = 100_000  # an alias bomb expands to billions; real front-matter to hundreds
+_KIND_LINE = re.compile(r"^kind[ \t]*:[ \t]*[\"']?(intent|contract|decision)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost to read (option `limits`; docs/reference/reliability.md).
+
+    Real front-matter is a few hundred bytes and nests three levels deep; the defaults are
+    orders of magnitude above that and far below what would stall a build or exhaust memory.
+    Past a limit the file gets a finding and is not parsed further.
+    """
+
+    file_bytes: int = 20_000_000  # a larger file is not read at all (unreadable: exit 2)
+    frontmatter_bytes: int = 1_000_000  # a larger front-matter block is not parsed
+    expanded_nodes: int = MAX_EXPANDED_NODES  # values after expanding aliases (alias bombs)
+    nesting_depth: int = 64  # mappings and lists inside one another
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -59,6 +79,9 @@ class Source:
     body_line: int = 1  # the file line on which `body` starts (after front-matter)
     has_frontmatter: bool = False
     readable: bool = True  # False: MkDocs itself cannot read it (keep it out of the build)
+    # `kind:` as written in front-matter that could not be parsed: the file is still that kind
+    # of document, so its page gets a panel showing why its front-matter was not read.
+    kind_hint: str | None = None
     findings: list[Finding] = field(default_factory=list)
 
     def problem(self, message: str, line: int | None = 1) -> None:
@@ -73,6 +96,10 @@ class _RecursiveAlias(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
 def _children(node: yaml.Node) -> Iterable[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return node.value
@@ -81,9 +108,11 @@ def _children(node: yaml.Node) -> Iterable[yaml.Node]:
     return ()
 
 
-def _check_expansion(root: yaml.Node, budget: int) -> None:
-    """Count nodes as if aliases were expanded (memoised, iterative); fail past the budget."""
+def _check_expansion(root: yaml.Node, budget: int, max_depth: int | None = None) -> None:
+    """Count nodes as if aliases were expanded and measure nesting (memoised, iterative: no
+    recursion however deep the tree); fail past the budget or the depth."""
     sizes: dict[int, int] = {}
+    heights: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -91,9 +120,14 @@ def _check_expansion(root: yaml.Node, budget: int) -> None:
         key = id(node)
         if finished:
             open_nodes.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            heights[key] = 1 + max((heights[id(child)] for child in children), default=0) \
+                if not isinstance(node, yaml.ScalarNode) else 0
             if sizes[key] > budget:
                 raise _ExpansionTooLarge
+            if max_depth is not None and heights[key] > max_depth:
+                raise _TooDeep
             continue
         if key in sizes:
             continue
@@ -104,6 +138,18 @@ def _check_expansion(root: yaml.Node, budget: int) -> None:
                 raise _RecursiveAlias
             if id(child) not in sizes:
                 stack.append((child, False))
+
+
+_LINE_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def _may_nest_deeper(block: str, depth: int) -> bool:
+    """A cheap upper bound (no node walk): each level of nesting needs a `[` or `{`, or one more
+    character of indentation or of `- `/`? ` prefix at the start of some line."""
+    flow = block.count("[") + block.count("{")
+    if flow >= depth:
+        return True
+    return flow + 1 + max(len(prefix) for prefix in _LINE_PREFIX.findall(block)) > depth
 
 
 def _record_positions(root: yaml.MappingNode, first_line: int) -> Positions:
@@ -124,8 +170,45 @@ def _record_positions(root: yaml.MappingNode, first_line: int) -> Positions:
     return positions
 
 
-def parse_frontmatter(source: Source, block: str, first_line: int) -> None:
+def parse_frontmatter(source: Source, block: str, first_line: int, limits: Limits = DEFAULT_LIMITS) -> None:
     """Parse a front-matter block whose first line is `first_line` (1-based) into `source`."""
+    size = len(block.encode("utf-8", "surrogatepass"))
+    if size > limits.frontmatter_bytes:
+        source.kind_hint = _kind_hint(block[:10_000])
+        source.problem(
+            f"front-matter is {size:,} bytes, over the limit of {limits.frontmatter_bytes:,} (option "
+            "limits.frontmatter_bytes); it is not read — move the bulk into the page body", first_line - 1)
+        return
+    _parse_block(source, block, first_line, limits)
+    if not source.has_frontmatter:
+        source.kind_hint = _kind_hint(block)
+
+
+def _kind_hint(block: str) -> str | None:
+    match = _KIND_LINE.search(block)
+    return match.group(1) if match else None
+
+
+def _bad_scalar_line(root: yaml.Node) -> int | None:
+    """The 0-based line of the first timestamp-looking scalar that is no real date."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.constructor.SafeConstructor.construct_yaml_timestamp(_SafeLoader(""), node)
+            except (ValueError, OverflowError, TypeError):
+                return node.start_mark.line
+        stack.extend(reversed(list(_children(node))))
+    return None
+
+
+def _parse_block(source: Source, block: str, first_line: int, limits: Limits) -> None:
+    node = None
     loader = _SafeLoader(block)
     try:
         node = loader.get_single_node()
@@ -139,14 +222,20 @@ def parse_frontmatter(source: Source, block: str, first_line: int) -> None:
                 node.start_mark.line + first_line,
             )
             return
-        if "*" in block:  # only aliases (`*name`) can expand; most front-matter has none
-            _check_expansion(node, MAX_EXPANDED_NODES)
+        # Without aliases (`*name`) nothing expands, and most blocks cannot nest this deep.
+        if "*" in block or _may_nest_deeper(block, limits.nesting_depth):
+            _check_expansion(node, limits.expanded_nodes, limits.nesting_depth)
         data = loader.construct_document(node)
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
-        tag = str(error.problem or "").rsplit(" ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
-        source.problem(f"YAML tag {tag} is not allowed (tags never construct objects here); remove it",
-                       mark.line + first_line if mark else first_line)
+        line = mark.line + first_line if mark else first_line
+        problem = str(error.problem or "")
+        if "constructor for the tag" not in problem:  # e.g. a list used as a key
+            what = " ".join(" ".join(str(part) for part in (error.context, problem) if part).split())
+            source.problem(f"YAML error: {what or 'cannot build this value'}; rewrite the value", line)
+            return
+        tag = problem.rsplit(" ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
+        source.problem(f"YAML tag {tag} is not allowed (tags never construct objects here); remove it", line)
         return
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -157,10 +246,24 @@ def parse_frontmatter(source: Source, block: str, first_line: int) -> None:
     except yaml.YAMLError as error:
         source.problem(f"YAML error: {' '.join(str(error).split())}", first_line)
         return
+    except (ValueError, OverflowError, TypeError) as error:  # e.g. a date like 2026-13-45
+        line = _bad_scalar_line(node) if node is not None else None
+        source.problem(f"YAML error: a value cannot be read ({error}); MkDocs will render this front-matter as "
+                       "text — quote it to keep it as text", (line or 0) + first_line)
+        return
     except _ExpansionTooLarge:
-        source.problem(
-            f"front-matter expands to more than {MAX_EXPANDED_NODES:,} values through aliases "
-            "(an alias bomb?); write the values out or remove the aliases", first_line)
+        if "*" in block:
+            source.problem(
+                f"front-matter expands to more than {limits.expanded_nodes:,} values through aliases "
+                "(an alias bomb?; option limits.expanded_nodes); write the values out or remove the aliases",
+                first_line)
+        else:
+            source.problem(f"front-matter holds more than {limits.expanded_nodes:,} values (option "
+                           "limits.expanded_nodes); move the bulk into the page body", first_line)
+        return
+    except _TooDeep:
+        source.problem(f"front-matter nests lists and mappings more than {limits.nesting_depth} levels deep "
+                       "(option limits.nesting_depth); flatten it", first_line)
         return
     except _RecursiveAlias:
         source.problem("front-matter contains a recursive alias; remove the alias that refers to itself", first_line)
@@ -179,17 +282,31 @@ def parse_frontmatter(source: Source, block: str, first_line: int) -> None:
     source.has_frontmatter = True
 
 
-def read_source(path: Path, rel: str, *, expect_document: bool, raw: bytes | None = None) -> Source:
+def read_source(path: Path, rel: str, *, expect_document: bool, raw: bytes | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> Source:
     """Read one file; every problem becomes a `frontmatter-invalid` finding on the Source.
 
     `raw`: the file's bytes when they come from elsewhere (a git blob, for history).
+    Never raises: what cannot be read is a finding, and the Source is marked unreadable.
     """
     source = Source(path=path, rel=rel)
     try:
-        raw = path.read_bytes() if raw is None else raw
-    except OSError as error:
+        if raw is None:
+            if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
+                source.readable = False
+                source.problem("is not a regular file (a pipe, socket or device); it is not read", None)
+                return source
+            with open(path, "rb") as stream:  # never more than one byte past the limit
+                size = os.fstat(stream.fileno()).st_size
+                raw = stream.read(limits.file_bytes + 1 if size > limits.file_bytes else -1)
+    except (OSError, ValueError) as error:
         source.readable = False
-        source.problem(f"cannot read the file: {error.strerror}", None)
+        source.problem(f"cannot read the file: {getattr(error, 'strerror', None) or error}", None)
+        return source
+    if len(raw) > limits.file_bytes:
+        source.readable = False
+        source.problem(f"the file is larger than the limit of {limits.file_bytes:,} bytes (option "
+                       "limits.file_bytes); it is not checked — split it, or raise the limit", None)
         return source
     try:
         # As MkDocs reads it: a BOM is dropped, newlines are universal.
@@ -210,7 +327,7 @@ def read_source(path: Path, rel: str, *, expect_document: bool, raw: bytes | Non
 
     match = MKDOCS_FRONTMATTER.match(text)
     if match:
-        parse_frontmatter(source, match.group(1), first_line=2)
+        parse_frontmatter(source, match.group(1), first_line=2, limits=limits)
         source.body = text[match.end():]
         source.body_line = text[: match.end()].count("\n") + 1
         return source
@@ -225,12 +342,26 @@ def read_source(path: Path, rel: str, *, expect_document: bool, raw: bytes | Non
     if leading and MKDOCS_FRONTMATTER.match(stripped):
         line = leading.count("\n") + 1
         probe = Source(path=path, rel=rel)
-        parse_frontmatter(probe, MKDOCS_FRONTMATTER.match(stripped).group(1), first_line=line + 1)
+        parse_frontmatter(probe, MKDOCS_FRONTMATTER.match(stripped).group(1), first_line=line + 1, limits=limits)
         if probe.has_frontmatter:
             source.problem(
                 f"front-matter starts at line {line}, after blank lines; MkDocs only reads it on the "
                 "first line — delete the lines above `---`", line)
     return source
+
+
+def fence_unread_frontmatter(markdown: str) -> str:
+    """A page whose front-matter MkDocs could not read gets it as its first lines, where Markdown
+    would render any HTML in it; fence it as code instead (the panel says what is wrong)."""
+    stripped = markdown.lstrip("\n")
+    first, _, rest = stripped.partition("\n")
+    match = MKDOCS_FRONTMATTER.match(stripped) or (  # or never closed: then it is the whole page
+        re.match(r".*\Z", stripped, re.DOTALL) if OPENING_FENCE.match(first) and YAML_KEY_LINE.match(rest) else None)
+    if not match:
+        return markdown
+    block = match.group(0)
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", block)), default=0))
+    return f"{fence}yaml\n{block.rstrip(chr(10))}\n{fence}\n\n{stripped[match.end():]}"
 
 
 _ATX_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")

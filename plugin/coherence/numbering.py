@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings
 from .files import atomic_write, rename_no_clobber
+from .git import GitError, run_git, verify_revision
 from .schema import default_id
 
 NUMBER = re.compile(r"^(?P<digits>\d+)(?P<rest>[-_ .].*)?$")
@@ -39,19 +39,17 @@ def decision_folders(settings: Settings) -> list[Path]:
 
 def _git(cwd: Path, *args: str) -> str:
     try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise BaseUnreadable(f"git could not run: {error}") from None
-    if result.returncode != 0:
-        raise BaseUnreadable(" ".join(result.stderr.split()) or f"git {' '.join(args)} failed")
-    return result.stdout
+        return run_git(cwd, *args).decode("utf-8", "surrogateescape")
+    except GitError as error:
+        raise BaseUnreadable(str(error)) from None
 
 
 def verify_base(settings: Settings, base: str) -> None:
     """Raise BaseUnreadable with a readable message when `base` names no commit here."""
-    if base.startswith("-"):
-        raise BaseUnreadable(f"'{base}' is not a revision")
-    _git(settings.config_dir, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    try:
+        verify_revision(settings.config_dir, base)
+    except GitError as error:
+        raise BaseUnreadable(str(error)) from None
 
 
 @dataclass
@@ -115,6 +113,7 @@ class Renumbering:
     old_id: str
     new_id: str
     rewritten: list[Path] = field(default_factory=list)  # files whose references were updated
+    before: dict[Path, str] = field(default_factory=dict)  # each touched file's text as read
     ambiguous: list[Path] = field(default_factory=list)  # id references left alone (which ADR?)
 
 
@@ -147,7 +146,7 @@ def plan_renumber(settings: Settings, path: Path, to: int | None, base: BaseDeci
     for doc_path in files:
         document = by_path.get(os.path.normcase(doc_path.resolve()))
         try:
-            text = doc_path.read_text(encoding="utf-8")
+            text = doc_path.read_bytes().decode("utf-8")  # as is: CRLF files stay CRLF
         except (OSError, UnicodeDecodeError):
             continue
         new_text = name_pattern.sub(new_name, text)
@@ -166,6 +165,7 @@ def plan_renumber(settings: Settings, path: Path, to: int | None, base: BaseDeci
                               flags=re.MULTILINE)  # "# 8. Title" -> "# 9. Title"
         if new_text != text:
             texts[doc_path] = new_text
+            plan.before[doc_path] = text
             if not is_self:
                 plan.rewritten.append(doc_path)
     return plan, texts
@@ -176,7 +176,7 @@ def apply_renumber(plan: Renumbering, texts: dict[Path, str]) -> None:
     rename_no_clobber(plan.old_path, plan.new_path)
     for doc_path, text in texts.items():
         target = plan.new_path if doc_path.resolve() == plan.old_path.resolve() else doc_path
-        atomic_write(target, text, overwrite=True)
+        atomic_write(target, text, overwrite=True, expected=plan.before.get(doc_path))
 
 
 def base_clash_findings(ctx, base: BaseDecisions):

@@ -17,6 +17,7 @@ from mkdocs.utils import get_relative_url
 from .config import ConfigError, Settings, parse_settings
 from .engine import Report, check
 from .findings import Severity
+from .loader import fence_unread_frontmatter
 from .render import environment, panel_context, render_panel
 
 log = get_plugin_logger("coherence")
@@ -43,6 +44,10 @@ class CoherenceConfig(base.Config):
     """`error`, `warning` or `never`: the least severe finding that fails `mkdocs build`."""
     base = c.Optional(c.Type(str))
     """Git revision for breaking-change checks (or the COHERENCE_BASE environment variable)."""
+    limits = c.Optional(c.Type(dict))
+    """What one file may cost to read: `file_bytes`, `frontmatter_bytes`, `expanded_nodes`,
+    `nesting_depth` (positive numbers). Past a limit the file gets a finding instead of being
+    parsed; see the table of limits in the reliability reference."""
 
 
 class CoherencePlugin(BasePlugin[CoherenceConfig]):
@@ -54,6 +59,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         self.report: Report | None = None
         self.documents: dict[str, object] = {}  # normalised absolute path -> Document
         self.pages: dict[str, File] = {}  # document id -> its File, for links
+        self.published = None  # publish.Published of the current build
 
     def on_startup(self, *, command, dirty) -> None:
         self.serving = command == "serve"
@@ -64,6 +70,9 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             self.settings = parse_settings(dict(self.config), config_dir=config_dir, docs_dir=Path(config.docs_dir))
         except ConfigError as error:
             raise PluginError(str(error)) from None
+        from .publish import configure  # the living site: stylesheet, nav section (DESIGN §8)
+
+        configure(config)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -78,13 +87,31 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         for file in list(files):
             if file.abs_src_path and _key(file.abs_src_path) in unreadable:
                 files.remove(file)  # MkDocs would crash decoding it; the finding says why
+            elif self._leaves_repository(file):
+                # MkDocs follows symlinks; a link to ~/.ssh or /etc must not be published.
+                log.warning(f"{file.src_uri} is a symbolic link to a file outside the repository; not published")
+                files.remove(file)
         self.documents = {_key(d.path): d for d in report.corpus.documents}
         self.pages = {}
         for file in files:
             document = self.documents.get(_key(file.abs_src_path)) if file.abs_src_path else None
             if document is not None:
                 self.pages.setdefault(document.id, file)
+        from .publish import generate  # generated pages, graph.json, llms.txt, context bundles
+
+        self.published = generate(config, files, report, self.pages)
         return files
+
+    def _leaves_repository(self, file: File) -> bool:
+        """A file of the project (not of a theme) whose real path, links resolved, is outside."""
+        if not file.abs_src_path or not file.src_dir:
+            return False
+        src_dir = os.path.realpath(file.src_dir)
+        project = (self.settings.docs_dir, *(folder.parent for folder in self.settings.folders))
+        if not any(src_dir == os.path.realpath(root) for root in project):
+            return False  # a theme's own file
+        return os.path.realpath(file.abs_src_path) != os.path.abspath(file.abs_src_path) \
+            and not self.settings.inside(file.abs_src_path)
 
     def _publish_outside_folders(self, files: Files, config) -> None:
         """Folders mapped outside docs_dir are published under their own name."""
@@ -108,6 +135,9 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         title = page.meta.get("title")
         if isinstance(title, str) and page.file.abs_src_path and _key(page.file.abs_src_path) in self.documents:
             page.meta["title"] = escape(title, quote=False)
+        if page.file.abs_src_path and _key(page.file.abs_src_path) in self.documents:
+            # Front-matter MkDocs could not read stays in the page: show it as code, never as HTML.
+            markdown = fence_unread_frontmatter(markdown)
         return markdown
 
     def on_page_content(self, html: str, page, config, files) -> str:
@@ -120,7 +150,9 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             return get_relative_url(target.url, page.url) if target else None
 
         env = environment(config.theme.dirs)
-        panel = render_panel(env, panel_context(document, self.report, url_of))
+        context = self.published.context_urls.get(document.id) if self.published else None
+        panel = render_panel(env, panel_context(document, self.report, url_of,
+                                                get_relative_url(context, page.url) if context else None))
         # Below the page's own title, above its body.
         head, closed, tail = html.partition("</h1>")
         return head + closed + panel + tail if closed and html.lstrip().startswith("<h1") else panel + html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import jinja2
@@ -13,10 +14,19 @@ from .model import Document
 
 # Admonition classes understood by mkdocs-material and styled by the built-in theme too.
 ADMONITION = {Severity.ERROR: "danger", Severity.WARNING: "warning", Severity.INFO: "info"}
+CATEGORY_ADMONITION = {"error": "danger", "conflict": "warning", "stale": "note", "warning": "warning",
+                       "info": "info"}
 
 
 def environment(template_dirs: Iterable[str] = ()) -> jinja2.Environment:
     """Templates under `coherence/` in any of `template_dirs` win over the packaged ones."""
+    return _environment(tuple(template_dirs))
+
+
+@lru_cache(maxsize=8)
+def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
+    # One environment per theme: it caches compiled templates (and reloads edited ones), so a
+    # panel costs a render, not a compile.
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(list(template_dirs)),
         jinja2.PackageLoader("coherence", "templates"),
@@ -34,8 +44,13 @@ class Link:
     detail: str | None = None
 
 
-def panel_context(document: Document, report: Report, url_of: Callable[[str], str | None]) -> dict:
-    """What a document's panel shows; `url_of(id)` gives a link relative to the page, or None."""
+def panel_context(document: Document, report: Report, url_of: Callable[[str], str | None],
+                  context_url: str | None = None) -> dict:
+    """What a document's panel shows; `url_of(id)` gives a link relative to the page, or None;
+    `context_url` the document's context bundle, relative to the page."""
+    from .local_graph import local_graph
+    from .site import category, what_to_do
+
     index = report.graph.index
 
     def link(other_id: str, edge: dict) -> Link:
@@ -60,9 +75,15 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
         "outgoing": sorted(outgoing, key=lambda l: (l.type, l.id)),
         "incoming": sorted(incoming, key=lambda l: (l.type, l.id)),
         "unresolved": unresolved,
-        "findings": [(ADMONITION[f.severity], f) for f in findings],
+        "findings": [(CATEGORY_ADMONITION[category(f)], f) for f in findings],
+        # (admonition class, category: error/conflict/stale/warning/info, finding, what to do)
+        "categorised": [(CATEGORY_ADMONITION[category(f)], category(f), f, what_to_do(f)) for f in findings],
         "waived": waived,
         "resolved": resolved,
+        "status": report.graph.effective_status(document),
+        "tags": [str(tag) for tag in document.values.get("tags") or []],
+        "local_graph": local_graph(report.graph, document.id, url_of),
+        "context_url": context_url,
     }
 
 

@@ -44,6 +44,8 @@ class Recorded:
     reviewed: date
     stamps: dict[str, str]
     skipped: list[str]  # references that name no document
+    before: bytes = b""  # the file as read
+    after: bytes = b""  # the file as written (or, with dry_run, as it would be)
 
 
 def _safe_loader():
@@ -113,7 +115,7 @@ def edit_frontmatter(raw: bytes, reviewed: date, stamps: dict[str, str] | None) 
     try:
         keys = _top_level_keys(old_block)
         old = _load(old_block)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError) as error:  # e.g. a date 2026-13-45
         raise ReviewError(f"its front-matter is not valid YAML ({' '.join(str(error).split())}); fix it first") from None
 
     new_lines = list(lines)
@@ -166,7 +168,7 @@ def edit_frontmatter(raw: bytes, reviewed: date, stamps: dict[str, str] | None) 
     new_block = "\n".join(new_lines) + "\n"
     try:
         new = _load(new_block)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError):
         new = None
     expected = {k: v for k, v in old.items() if k not in ("reviewed", "stamps")}
     if new is None or {k: v for k, v in new.items() if k not in ("reviewed", "stamps")} != expected \
@@ -196,8 +198,10 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def record_review(settings: Settings, document_id: str, *, on: date | None = None) -> Recorded:
-    """Stamp `document_id` with the fingerprints of what it depends on, and date the review."""
+def record_review(settings: Settings, document_id: str, *, on: date | None = None,
+                  dry_run: bool = False) -> Recorded:
+    """Stamp `document_id` with the fingerprints of what it depends on, and date the review.
+    `dry_run`: compute the new file (Recorded.after) and write nothing."""
     import difflib
 
     from .engine import load_corpus
@@ -222,8 +226,11 @@ def record_review(settings: Settings, document_id: str, *, on: date | None = Non
         raise ReviewError(f"cannot read {document.rel}: {error.strerror}") from None
     had_stamps = "stamps" in document.values
     updated = edit_frontmatter(raw, on, stamps if (stamps or had_stamps) else None)
-    try:
-        write_atomically(document.path, updated)
-    except OSError as error:
-        raise ReviewError(f"cannot write {document.rel}: {error.strerror}") from None
-    return Recorded(document, on, stamps, skipped)
+    if not dry_run:
+        from .files import WriteRefused, atomic_write
+
+        try:  # atomic, keeps the mode, and refuses if the file changed since it was read
+            atomic_write(document.path, updated.decode("utf-8"), overwrite=True, expected=raw)
+        except WriteRefused as error:
+            raise ReviewError(str(error)) from None
+    return Recorded(document, on, stamps, skipped, raw, updated)

@@ -59,6 +59,14 @@ def _environment(settings: Settings) -> jinja2.Environment:
 def new_document(settings: Settings, what: str, title: str, *, today: date | None = None,
                  base_numbers: set[int] = frozenset()) -> Path:
     """Write the new document and return its path; never overwrites."""
+    path, text = plan_document(settings, what, title, today=today, base_numbers=base_numbers)
+    atomic_write(path, text, overwrite=False)
+    return path
+
+
+def plan_document(settings: Settings, what: str, title: str, *, today: date | None = None,
+                  base_numbers: set[int] = frozenset()) -> tuple[Path, str]:
+    """The new document's path and text, written nowhere (`new --dry-run` prints them)."""
     kind = KIND_OF[what]
     title = " ".join(title.split())
     if not title:
@@ -85,8 +93,7 @@ def new_document(settings: Settings, what: str, title: str, *, today: date | Non
     except jinja2.TemplateError as error:
         where = f" ({error.filename}:{error.lineno})" if isinstance(error, jinja2.TemplateSyntaxError) else ""
         raise ScaffoldError(f"template {TEMPLATE_OF[kind]}{where}: {error}") from None
-    atomic_write(path, text, overwrite=False)
-    return path
+    return path, text
 
 
-__all__ = ["new_document", "slugify", "ScaffoldError", "decision_folders"]
+__all__ = ["new_document", "plan_document", "slugify", "ScaffoldError", "decision_folders"]

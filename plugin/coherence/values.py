@@ -30,7 +30,7 @@ def is_live(kind: str, status: str | None) -> bool:
 
 # --- dates and durations ---------------------------------------------------------------
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(d|w|m|y)\s*$")
+_DURATION = re.compile(r"^\s*(\d{1,9})\s*(d|w|m|y)\s*$")
 _DAYS_PER_UNIT = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
@@ -60,9 +60,10 @@ def parse_date(value: Any) -> date | None:
 
 # --- versions and ranges ---------------------------------------------------------------
 
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?$")
-_PARTIAL = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
-_COMPARATOR = re.compile(r"^(>=|<=|>|<|==|=|!=)\s*v?(\d+(?:\.\d+){0,2})$")
+# Components are bounded: a 5,000-digit number is no version, and int() refuses to read one.
+_VERSION = re.compile(r"^v?(\d{1,18})\.(\d{1,18})\.(\d{1,18})(?:[-+][0-9A-Za-z.-]+)?$")
+_PARTIAL = re.compile(r"^v?(\d{1,18})(?:\.(\d{1,18}))?(?:\.(\d{1,18}))?$")
+_COMPARATOR = re.compile(r"^(>=|<=|>|<|==|=|!=)\s*v?(\d{1,18}(?:\.\d{1,18}){0,2})$")
 
 
 @dataclass(frozen=True, order=True)

@@ -36,6 +36,15 @@ class Context:
 
 RuleFunction = Callable[[Context], Iterator[Finding]]
 
+NAMES_SHOWN = 8  # a message names this many sides; `ids` always carries all of them
+
+
+def name_list(names, limit: int = NAMES_SHOWN, quote: bool = True) -> str:
+    """"'a', 'b' and 3 more": readable messages even when a hub has thousands of consumers."""
+    names = list(names)
+    shown = ", ".join(f"'{name}'" if quote else name for name in names[:limit])
+    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
+
 
 def all_rules() -> list[tuple[str, RuleFunction]]:
     """(family, function) pairs in a stable order."""

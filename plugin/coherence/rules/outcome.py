@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Iterator
 
 from ..findings import Finding
@@ -36,13 +35,13 @@ def _latest_outcomes(values: dict) -> dict[str, tuple[int, dict]]:
 
 
 def outcome_missing(ctx: Context) -> Iterator[Finding]:
-    grace = timedelta(days=ctx.settings.outcome_grace_days)
+    grace = ctx.settings.outcome_grace_days  # in days: `shipped + grace` could pass year 9999
     for document in ctx.corpus.documents:
         shipped = document.values.get("shipped")
         success = document.values.get("success")
         if document.kind != "intent" or document.status != "shipped" or not success or not shipped:
             continue
-        if ctx.today < shipped + grace:
+        if (ctx.today - shipped).days < grace:
             continue
         recorded = _latest_outcomes(document.values)
         unmeasured = [str(s["metric"]) for s in success if str(s["metric"]).strip().lower() not in recorded]

@@ -12,7 +12,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..model import Document
 from ..values import canonical_fact, show_fact
-from . import Context
+from . import Context, name_list
 
 IN_FLIGHT = ("draft", "active", None)
 
@@ -20,7 +20,7 @@ IN_FLIGHT = ("draft", "active", None)
 def _sides(groups: dict, verb: str, value_of) -> str:
     """"'a', 'b' assume [x]; 'c' assumes [y]" — one clause per distinct value."""
     return "; ".join(
-        f"{', '.join(repr(d.id) for d in documents)} {verb}{'s' if len(documents) == 1 else ''} "
+        f"{name_list(d.id for d in documents)} {verb}{'s' if len(documents) == 1 else ''} "
         f"{show_fact(value_of(documents[0]))}"
         for documents in groups.values())
 
@@ -84,7 +84,7 @@ def parallel_change(ctx: Context) -> Iterator[Finding]:
         if len(intents) < 2:
             continue
         first, reference = intents[0]
-        names = ", ".join(f"'{d.id}' ({d.status or 'no status'})" for d, _ in intents)
+        names = name_list((f"'{d.id}' ({d.status or 'no status'})" for d, _ in intents), quote=False)
         yield Finding(
             "parallel-change",
             f"{len(intents)} in-flight intents change contract '{contract_id}' at once: {names}; agree on one "

@@ -127,6 +127,8 @@ def _analyse(ctx: Context) -> _Analysis:
             elif change is not None and point is not None and point.before(change):
                 direct[(source_id, target_id)] = _Stale(change, target_id, target_id)
 
+    if not direct:  # nothing changed under anyone: nothing can propagate either
+        return _Analysis(points, direct, {})
     # Transitive: condense cycles, then sinks first; within a component, iterate to a fixed point.
     dependency_graph = nx.DiGraph()
     dependency_graph.add_nodes_from(live)

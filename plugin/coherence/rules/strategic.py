@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..model import Document
-from . import Context
+from . import NAMES_SHOWN, Context, name_list
 
 SHARING_KEYS = ("uses", "changes")
 
@@ -55,8 +55,10 @@ def goal_conflict(ctx: Context) -> Iterator[Finding]:
                 open_pairs.append((goal_a, goal_b))
         everyone = sorted(intents.values(), key=lambda d: d.rel)
         first = everyone[0]
-        sides = "; ".join(f"{', '.join(repr(d.id) for d in docs)} optimise{'s' if len(docs) == 1 else ''} {goal}"
+        sides = "; ".join(f"{name_list(d.id for d in docs)} optimise{'s' if len(docs) == 1 else ''} {goal}"
                           for goal, docs in sorted(by_goal.items()))
+        resolves = (", ".join(d.id for d in everyone) if len(everyone) <= NAMES_SHOWN
+                    else f"the {len(everyone)} intents")
         thing = f"contract '{name}'" if what == "contract" else f"area '{name}'"
         ids = ((name,) if what == "contract" else ()) + tuple(d.id for d in everyone)
         if open_pairs:
@@ -64,7 +66,7 @@ def goal_conflict(ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 "goal-conflict",
                 f"intents sharing {thing} pursue different goals ({pairs}): {sides}; settle it with an accepted "
-                f"decision that resolves them (resolves: [{', '.join(d.id for d in everyone)}]) or ranks the goals "
+                f"decision that resolves them (resolves: [{resolves}]) or ranks the goals "
                 f"(priorities: [{', '.join(sorted({g for pair in open_pairs for g in pair}))}] in the order you "
                 "choose), or align the goals",
                 first.rel, first.line("goal"), ids,

@@ -10,6 +10,7 @@ from typing import Iterator
 import networkx as nx
 
 from ..findings import Finding
+from ..graph import resolve_path
 from ..numbering import BaseUnreadable, base_clash_findings, base_decisions
 from . import Context
 
@@ -62,11 +63,19 @@ def unresolved_reference(ctx: Context) -> Iterator[Finding]:
             hint = ("; it looks like the second half of a range split by a comma: quote the whole reference, "
                     "e.g. \"customer-profile@>=2.1,<3\"")
         what = "path" if reference.is_path else "id"
+        if reference.is_path and _outside(ctx, document, reference.target):
+            hint = ("; it points outside the repository, where references never reach — name a document "
+                    "of this project by its id or by a path inside the project")
         yield Finding(
             "unresolved-reference",
             f"{reference.key} names '{reference.raw}', but no document has that {what}{hint}",
             document.rel, reference.line, (document.id,),
         )
+
+
+def _outside(ctx: Context, document, target: str) -> bool:
+    candidate = resolve_path(document, target)
+    return candidate is not None and not ctx.settings.inside(candidate)
 
 
 def cycle(ctx: Context) -> Iterator[Finding]:

@@ -1,0 +1,139 @@
+"""Every benchmark scenario in one run, baselines measured side by side, as a Markdown table.
+
+    python benchmarks/run.py            # 1,000 and 10,000 documents (several minutes)
+    python benchmarks/run.py --quick    # 1,000 documents only
+    python benchmarks/run.py --full     # adds 100,000 documents for `coherence check`
+
+Scenarios (each timed in a fresh subprocess, median of --repeat runs, peak RSS of that process):
+- `coherence check` against the floor: read every Markdown file and parse its front-matter
+  with PyYAML's C loader, nothing else;
+- plugin overhead: `mkdocs build` of the same pages with and without the plugin, for the
+  built-in and the material theme (one-entry nav: DESIGN §11);
+- a rebuild after editing one document (what `mkdocs serve` does on save);
+- the git history pass: see `benchmarks/history.py`, run separately (it builds a repository).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from corpus import write_corpus  # noqa: E402
+
+MEASURE = r"""
+import json, resource, sys, time
+started = time.perf_counter()
+exec(compile(sys.argv[1], "<scenario>", "exec"))
+print(json.dumps({"seconds": time.perf_counter() - started,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+FLOOR = r"""
+import os, re, yaml
+pattern = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+for root, _, names in os.walk(ROOT):
+    for name in names:
+        if name.endswith(".md"):
+            text = open(os.path.join(root, name), encoding="utf-8-sig").read()
+            match = pattern.match(text)
+            if match:
+                yaml.load(match.group(1), Loader=yaml.CSafeLoader)
+"""
+
+CHECK = r"""
+from coherence.config import read_mkdocs_yml
+from coherence.engine import check
+check(read_mkdocs_yml(ROOT + "/mkdocs.yml"))
+"""
+
+BUILD = r"""
+import logging
+logging.disable(logging.WARNING)  # MkDocs' "not in nav" notes would dominate the output
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(ROOT + "/mkdocs.yml", site_dir=SITE)
+config.plugins.on_startup(command="build", dirty=False)
+build(config)
+"""
+
+REBUILD = BUILD + r"""
+import time
+path = ROOT + "/docs/intents/intent-000001.md"
+with open(path, "a") as handle:
+    handle.write("\nOne more sentence.\n")
+started = time.perf_counter()
+config = load_config(ROOT + "/mkdocs.yml", site_dir=SITE)
+build(config)
+print("REBUILD", time.perf_counter() - started)
+"""
+
+
+def run(code: str, root: Path, repeat: int) -> dict:
+    script = f"ROOT = {str(root)!r}\nSITE = {str(root / 'site')!r}\n" + code
+    results = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", MEASURE, script], capture_output=True, text=True, check=True)
+        lines = out.stdout.strip().splitlines()
+        result = json.loads(lines[-1])
+        rebuild = [float(line.split()[1]) for line in lines if line.startswith("REBUILD")]
+        if rebuild:
+            result["seconds"] = rebuild[0]
+        results.append(result)
+    return {"seconds": statistics.median(r["seconds"] for r in results),
+            "peak_mb": max(r["peak_mb"] for r in results)}
+
+
+def corpus(base: Path, size: int, theme: str = "mkdocs", plugin: bool = True) -> Path:
+    root = base / f"{size}-{theme}-{'plugin' if plugin else 'plain'}"
+    if not root.exists():
+        write_corpus(root, size, theme=theme, plugin=plugin)
+    return root
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="mkdocs-coherence benchmarks")
+    parser.add_argument("--quick", action="store_true", help="1,000 documents only")
+    parser.add_argument("--full", action="store_true", help="add 100,000 documents to the check scenario")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [1000] if args.quick else [1000, 10000]
+    check_sizes = sizes + ([100000] if args.full else [])
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        for size in check_sizes:
+            root = corpus(base, size)
+            repeat = 1 if size >= 100000 else args.repeat
+            floor, checked = run(FLOOR, root, repeat), run(CHECK, root, repeat)
+            rows.append((f"`coherence check`, {size:,} documents", checked, floor,
+                         "read + C-loader parse of the front-matter"))
+        for size in sizes:
+            for theme in ("mkdocs", "material"):
+                plain = run(BUILD, corpus(base, size, theme, plugin=False), args.repeat)
+                withp = run(BUILD, corpus(base, size, theme, plugin=True), args.repeat)
+                rows.append((f"`mkdocs build` + plugin, {size:,} pages, {theme}", withp, plain,
+                             "`mkdocs build` without the plugin"))
+        root = corpus(base, 1000)
+        rows.append(("rebuild after editing one document, 1,000 pages", run(REBUILD, root, args.repeat),
+                     run(REBUILD, corpus(base, 1000, plugin=False), args.repeat), "the same rebuild without the plugin"))
+
+    print(f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
+          f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores\n")
+    print("| scenario | time | peak memory | baseline | baseline time | ratio |")
+    print("|---|---:|---:|---|---:|---:|")
+    for name, measured, baseline, what in rows:
+        ratio = measured["seconds"] / baseline["seconds"] if baseline["seconds"] else float("nan")
+        print(f"| {name} | {measured['seconds']:.2f} s | {measured['peak_mb']:.0f} MB | {what} | "
+              f"{baseline['seconds']:.2f} s | {ratio:.2f}× |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""The context bundle of one document: what someone, or an AI tool, needs before working on it.
+
+`coherence context ID` prints it and the site publishes it as `context/<id>.md`, byte for
+byte the same (DESIGN §8, §9): the document itself, the contracts it uses or changes with
+their facts and invariants, the standing decisions that affect them, and open findings.
+Plain Markdown with no links into the site, so it reads the same anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .engine import Report
+from .findings import Finding
+from .model import Document
+from .site import json_safe, one_line
+from .values import parse_range, parse_version, show_fact
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
+CONTRACT_EDGES = ("uses", "changes", "depends_on", "assumes")
+
+
+def text(value) -> str:
+    """Inline Markdown text: one line, every character with a Markdown meaning escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(value, limit=10_000))
+
+
+def code(value) -> str:
+    """An inline code span that no backtick in `value` can close."""
+    value = " ".join(str(value).split())
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") or not value else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def fenced(body: str, info: str = "markdown") -> str:
+    longest = max((len(run) for run in re.findall(r"`{3,}|~{3,}", body)), default=0)
+    fence = "`" * max(4, longest + 1)
+    return f"{fence}{info}\n{body.rstrip()}\n{fence}"
+
+
+def _fact_value(value) -> str:
+    return show_fact(value) if not isinstance(value, dict) else one_line(json_safe(value))
+
+
+def _standing(report: Report, document: Document) -> bool:
+    return document.kind == "decision" and report.graph.effective_status(document) == "accepted"
+
+
+def _status(report: Report, document: Document) -> str:
+    return report.graph.effective_status(document) or "no status"
+
+
+def _finding_line(finding: Finding, label: str) -> str:
+    where = f" ({code(finding.location)})" if finding.path else ""
+    extra = ""
+    if finding.waiver is not None and finding.waiver.reason:
+        extra = f" — waived because: {text(finding.waiver.reason)}"
+    if finding.resolved_by:
+        extra = f" — settled by {', '.join(code(i) for i in finding.resolved_by)}"
+    return f"- **{label}** {code(finding.rule)}{where}: {text(finding.message)}{extra}"
+
+
+def bundle(report: Report, document_id: str) -> str:
+    """The context bundle of `document_id` (an id the report's graph knows)."""
+    graph, index = report.graph.graph, report.graph.index
+    document = index[document_id]
+    out_edges = sorted(graph.out_edges(document.id, data=True), key=lambda e: (e[1], e[2].get("type") or ""))
+    in_edges = sorted(graph.in_edges(document.id, data=True), key=lambda e: (e[0], e[2].get("type") or ""))
+
+    lines = [f"# Context: {text(document.id)} — {text(document.title)}", ""]
+    facts = [document.kind, f"status {_status(report, document)}", code(document.rel)]
+    if document.owners:
+        facts.append("owners " + ", ".join(text(o) for o in document.owners))
+    for key in ("version", "goal", "risk", "decides", "date"):
+        if document.values.get(key):
+            facts.append(f"{key} {text(json_safe(document.values[key]))}")
+    lines += [" · ".join(facts), ""]
+    lines += [f"Everything to know before working on {code(document.id)}: the document, the contracts it "
+              "uses or changes with their facts and invariants, the standing decisions that affect them, "
+              f"and open findings. Printed by {code('coherence context ' + document.id)}.", ""]
+
+    lines += ["## The document", ""]
+    try:
+        source = document.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        source = f"(could not read {document.rel}: {error})"
+    lines += [fenced(source), ""]
+
+    # Contracts it relies on, and how it pins them.
+    contracts: dict[str, list[str]] = {}
+    for _, target, data in out_edges:
+        other = index.get(target)
+        if other is None or other.kind != "contract" or data.get("type") not in CONTRACT_EDGES:
+            continue
+        how = data.get("type")
+        if data.get("range"):
+            pinned, version = parse_range(data["range"]), parse_version(other.values.get("version"))
+            verdict = "" if not (pinned and version) else (" (matches)" if pinned.contains(version)
+                                                          else f" (does NOT match {version})")
+            how += f" @{data['range']}{verdict}"
+        if data.get("fact"):
+            how += f" {data['fact']}"
+        contracts.setdefault(target, []).append(how)
+    lines += ["## Contracts it uses or changes", ""]
+    if not contracts:
+        lines += ["None.", ""]
+    for contract_id in sorted(contracts):
+        contract = index[contract_id]
+        version = contract.values.get("version")
+        lines += [f"### {text(contract.id)} — {text(contract.title)}", ""]
+        lines += [f"{_status(report, contract)}" + (f", version {text(version)}" if version else ", unversioned")
+                  + f" · {code(contract.rel)} · this document: {text('; '.join(contracts[contract_id]))}", ""]
+        if contract.defines:
+            lines += ["Facts:", ""] + [f"- {code(fact)}: {text(_fact_value(value))}"
+                                       for fact, value in sorted(contract.defines.items())] + [""]
+        invariants = contract.values.get("invariants") or []
+        if invariants:
+            lines += ["Invariants:", ""] + [f"- {text(item)}" for item in invariants] + [""]
+
+    # Standing decisions that constrain it or its contracts.
+    subjects = {document.id, *contracts}
+    decisions: dict[str, set[str]] = {}
+    for subject in sorted(subjects):
+        for source, _, data in graph.in_edges(subject, data=True):
+            if source in index and _standing(report, index[source]) and source != document.id:
+                decisions.setdefault(source, set()).add(f"{data.get('type')} {subject}")
+    for _, target, data in out_edges:
+        if target in index and _standing(report, index[target]):
+            decisions.setdefault(target, set()).add(f"{data.get('type')} from this document"
+                                                    + (f" ({data['fact']})" if data.get("fact") else ""))
+    goal = document.values.get("goal")
+    if goal:
+        for other in index.values():
+            if _standing(report, other) and goal in (other.values.get("priorities") or []) and other is not document:
+                decisions.setdefault(other.id, set()).add(f"ranks the goal {goal}")
+    lines += ["## Standing decisions that affect them", ""]
+    if not decisions:
+        lines += ["None.", ""]
+    for decision_id in sorted(decisions):
+        decision = index[decision_id]
+        head = f"- **{text(decision.id)}** — {text(decision.title)} ({code(decision.rel)})"
+        details = []
+        if decision.values.get("date"):
+            details.append(f"decided {text(json_safe(decision.values['date']))}")
+        if decision.values.get("decides"):
+            details.append(f"question {code(decision.values['decides'])}")
+        details.append("how: " + text("; ".join(sorted(decisions[decision_id]))))
+        if decision.values.get("priorities"):
+            details.append("priorities " + text(" > ".join(str(p) for p in decision.values["priorities"])))
+        lines.append(head + ": " + ", ".join(details))
+        for fact, value in sorted(decision.defines.items()):
+            lines.append(f"    - defines {code(fact)}: {text(_fact_value(value))}")
+    lines.append("")
+
+    # Every other link, both ways, so nothing around it is missing.
+    covered = set(contracts) | set(decisions)
+    others = [(f"{data.get('type')} →", target) for _, target, data in out_edges if target not in covered]
+    others += [(f"← {data.get('type')}", source) for source, _, data in in_edges if source not in covered]
+    lines += ["## Other links", ""]
+    if not others:
+        lines += ["None.", ""]
+    for how, other_id in sorted(set(others), key=lambda item: (item[1], item[0])):
+        other = index.get(other_id)
+        if other is not None:
+            lines.append(f"- {text(how)} {code(other.id)} — {text(other.title)} ({other.kind}, "
+                         f"{_status(report, other)}, {code(other.rel)})")
+    unresolved = sorted(r.raw for d, r in report.graph.unresolved if d is document)
+    for raw in unresolved:
+        lines.append(f"- unresolved reference {code(raw)}")
+    lines.append("")
+
+    active, waived, resolved = report.about(document)
+    lines += ["## Open findings", ""]
+    if not (active or waived or resolved):
+        lines += ["None.", ""]
+    lines += [_finding_line(f, f.severity.label if f.severity else "finding") for f in active]
+    lines += [_finding_line(f, "waived") for f in waived]
+    lines += [_finding_line(f, "resolved") for f in resolved]
+    text_out = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text_out).rstrip("\n") + "\n"

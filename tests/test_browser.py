@@ -1,0 +1,289 @@
+"""The built site in a real browser: Playwright driving Debian's chromium (no browser download).
+
+Skipped, with the reason, when chromium or playwright is missing; CI sets
+COHERENCE_REQUIRE_BROWSER=1 and installs both, and then a missing browser fails instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import build, write_tree
+from test_site import HOSTILE_TITLE, example_copy
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def _browser_missing() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is missing (pip install playwright; never `playwright install`)"
+    return None
+
+
+MISSING = _browser_missing()
+if MISSING and os.environ.get("COHERENCE_REQUIRE_BROWSER") == "1":
+    raise RuntimeError(f"browser tests are required (COHERENCE_REQUIRE_BROWSER=1) but {MISSING}")
+pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+
+HOSTILE = {
+    "docs/intents/hostile.md": f"""\
+        ---
+        title: '{HOSTILE_TITLE}'
+        status: active
+        goal: "<b onmouseover=window.__pwned=4>growth</b>"
+        owners: ["\\"><img src=x onerror=window.__pwned=3>"]
+        success:
+          - {{metric: "<img src=x onerror=window.__pwned=5>", target: ">= 1%"}}
+        uses: [customer-profile@2]
+        ---
+        # Hostile
+        """,
+}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The example site (plus a hostile document), built and served on 127.0.0.1."""
+    site_dir = build(example_copy(tmp_path_factory.mktemp("browser"), HOSTILE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(QuietHandler, directory=str(site_dir)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", site_dir
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.dialogs = []
+    page.errors = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    # No network at view time: requests that leave the local server are blocked and recorded.
+    # mkdocs-material asks for its web font (theme.font), which falls back to system fonts;
+    # nothing of ours may ask for anything.
+    page.outside = []
+
+    def local_only(route):
+        if route.request.url.startswith("http://127.0.0.1:"):
+            return route.continue_()
+        page.outside.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", local_only)
+    yield page
+    assert page.errors == [], page.errors
+    assert [url for url in page.outside if not url.startswith("https://fonts.googleapis.com/")] == []
+    context.close()
+
+
+def open_graph(page, base):
+    page.goto(base + "coherence/graph/")
+    page.wait_for_selector(".coherence-graph-app[data-ready]", timeout=30_000)
+
+
+def node_point(page, node_id: str) -> tuple[float, float]:
+    """Where a node is drawn, in page coordinates, with the canvas scrolled into view."""
+    page.locator(".coherence-graph-canvas").scroll_into_view_if_needed()
+    box = page.locator(".coherence-graph-canvas").bounding_box()
+    position = page.evaluate(f"coherenceCy.getElementById({json.dumps(node_id)}).renderedPosition()")
+    return box["x"] + position["x"], box["y"] + position["y"]
+
+
+def visible_nodes(page) -> list[str]:
+    return sorted(page.evaluate("coherenceCy.nodes().filter(n => n.visible()).map(n => n.id())"))
+
+
+def test_graph_draws_every_node_and_edge_of_graph_json(page, served):
+    base, site_dir = served
+    data = json.loads((site_dir / "graph.json").read_text())
+    open_graph(page, base)
+    drawn_nodes = page.evaluate("coherenceCy.nodes().map(n => n.id())")
+    drawn_edges = page.evaluate("coherenceCy.edges().map(e => [e.data('source'), e.data('target'), e.data('type')])")
+    assert sorted(drawn_nodes) == sorted(n["id"] for n in data["nodes"])
+    assert sorted(map(tuple, drawn_edges)) == sorted((e["source"], e["target"], e["type"]) for e in data["edges"])
+    assert visible_nodes(page) == sorted(drawn_nodes)
+    assert page.evaluate("coherenceCy.edges().filter(e => e.visible()).length") == len(data["edges"])
+    # Laid out on the canvas: every node inside the visible area, not piled on one spot.
+    box = page.evaluate("""(() => { const w = coherenceCy.width(), h = coherenceCy.height();
+        const ps = coherenceCy.nodes().map(n => n.renderedPosition());
+        return {w, h, inside: ps.every(p => p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h),
+                distinct: new Set(ps.map(p => Math.round(p.x) + ',' + Math.round(p.y))).size}; })()""")
+    assert box["w"] > 500 and box["h"] > 300 and box["inside"] and box["distinct"] == len(drawn_nodes)
+    stats = page.locator(".coherence-graph-stats").inner_text()
+    assert f"Showing {len(drawn_nodes)} of {len(drawn_nodes)} documents and {len(data['edges'])} of " \
+           f"{len(data['edges'])} links" in stats
+    legend = page.locator(".coherence-graph-legend").inner_text()
+    for edge_type in {e["type"] for e in data["edges"]}:
+        assert edge_type in legend
+
+
+def test_filtering_by_kind_and_status_says_what_it_hides(page, served):
+    base, site_dir = served
+    data = json.loads((site_dir / "graph.json").read_text())
+    open_graph(page, base)
+    page.locator('.coherence-graph-kinds input[value="decision"]').uncheck()
+    expected = sorted(n["id"] for n in data["nodes"] if n["kind"] != "decision")
+    assert visible_nodes(page) == expected
+    hidden_edges = sum(1 for e in data["edges"] if e["source"] not in expected or e["target"] not in expected)
+    assert hidden_edges > 0
+    assert f"({hidden_edges} links hidden with the documents they join)" in page.locator(".coherence-graph-stats").inner_text()
+    page.locator('.coherence-graph-statuses input[value="active"]').uncheck()
+    assert visible_nodes(page) == sorted(n["id"] for n in data["nodes"]
+                                         if n["kind"] != "decision" and n["effective_status"] != "active")
+    page.locator('.coherence-graph-kinds input[value="decision"]').check()
+    page.locator('.coherence-graph-statuses input[value="active"]').check()
+    assert len(visible_nodes(page)) == len(data["nodes"])
+
+
+def test_search_highlights_and_focus_shows_the_neighbourhood(page, served):
+    base, site_dir = served
+    data = json.loads((site_dir / "graph.json").read_text())
+    open_graph(page, base)
+    page.locator(".coherence-graph-search").fill("checkout")
+    matches = sorted(page.evaluate("coherenceCy.nodes('.match').map(n => n.id())"))
+    assert matches == sorted(n["id"] for n in data["nodes"]
+                             if "checkout" in n["id"].lower() or "checkout" in n["title"].lower())
+    assert matches == ["express-checkout"]
+    assert "1 match for “checkout”" in page.locator(".coherence-graph-stats").inner_text()
+    assert "Express checkout" in page.locator(".coherence-graph-info").inner_text()
+    page.locator(".coherence-graph-search").press("Enter")  # focus on it, one hop
+    neighbours = {"express-checkout"} | {e["target"] for e in data["edges"] if e["source"] == "express-checkout"} \
+        | {e["source"] for e in data["edges"] if e["target"] == "express-checkout"}
+    assert visible_nodes(page) == sorted(neighbours)
+    page.locator(".coherence-graph-depth select").select_option("2")
+    assert len(visible_nodes(page)) > len(neighbours)
+    page.locator(".coherence-graph-reset").click()
+    assert len(visible_nodes(page)) == len(data["nodes"])
+
+
+def test_clicking_a_node_opens_its_page(page, served):
+    base, _ = served
+    open_graph(page, base)
+    x, y = node_point(page, "customer-profile")
+    page.mouse.move(x, y)
+    assert "customer-profile" in page.locator(".coherence-graph-info").inner_text()  # hover: neighbourhood
+    assert page.evaluate("coherenceCy.nodes('.faded').length") > 0
+    page.mouse.click(x, y)
+    page.wait_for_url(base + "contracts/customer-profile/")
+    assert page.locator("h1").first.inner_text().startswith("Customer profile")
+
+
+def test_document_page_shows_its_panel_and_findings(page, served):
+    base, _ = served
+    page.goto(base + "intents/express-checkout/")
+    panel = page.locator(".coherence-panel")
+    assert panel.is_visible()
+    assert panel.locator(".coherence-kind").inner_text() == "intent"
+    assert panel.locator(".coherence-status").inner_text() == "active"
+    error = panel.locator('.coherence-finding[data-rule="version-mismatch"]')
+    assert error.is_visible() and "customer-profile@1" in error.inner_text() and "What to do" in error.inner_text()
+    assert panel.locator('.coherence-finding[data-category="conflict"]').count() >= 2
+    # The one-hop graph is drawn and its boxes are links.
+    graph = panel.locator(".coherence-local-graph svg")
+    assert graph.is_visible() and graph.bounding_box()["height"] > 30
+    graph.locator('g[data-id="customer-profile"]').click()
+    page.wait_for_url(base + "contracts/customer-profile/")
+
+
+def test_hostile_front_matter_executes_nothing(page, served):
+    base, _ = served
+    for uri in ("intents/hostile/", "contracts/customer-profile/", "coherence/", "coherence/intents/",
+                "coherence/contracts/", "coherence/conflicts/", "coherence/graph/"):
+        page.goto(base + uri)
+        page.wait_for_load_state("load")
+        if uri == "coherence/graph/":
+            page.wait_for_selector(".coherence-graph-app[data-ready]")
+            page.mouse.move(*node_point(page, "hostile"))
+            assert "<script>window.__pwned=1</script>" in page.locator(".coherence-graph-info").inner_text()
+        for element in page.locator("img[src='x'], img[src$='/x']").all():
+            pytest.fail(f"{uri}: an <img> from front-matter became an element: {element}")
+        assert page.evaluate("typeof window.__pwned") == "undefined", uri
+    assert page.dialogs == []
+    page.goto(base + "intents/hostile/")
+    assert "<script>window.__pwned=1</script>" in page.title()  # shown as text
+
+
+def test_dark_scheme_restyles_the_graph(page, served):
+    base, _ = served
+    open_graph(page, base)
+    light = page.evaluate("coherenceCy.getElementById('customer-profile').style('border-color')")
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    page.wait_for_function("coherenceCy.getElementById('customer-profile').style('border-color') !== "
+                           + json.dumps(light))
+    dark = page.evaluate("coherenceCy.getElementById('customer-profile').style('border-color')")
+    assert (light, dark) == ("rgb(46,125,50)", "rgb(165,214,167)")  # the contract green, light and dark
+
+
+def test_graph_of_500_documents_stays_readable(tmp_path, page):
+    files = {}
+    for i in range(100):
+        files[f"docs/contracts/c{i:03}.md"] = f"---\nversion: 1.0.0\nstatus: active\n---\n# Contract {i}\n"
+    for i in range(300):
+        uses = ", ".join(f"c{(i * 7 + k) % 100:03}@1" for k in range(2))
+        files[f"docs/intents/i{i:03}.md"] = f"---\nstatus: draft\nuses: [{uses}]\n---\n# Intent {i}\n"
+    for i in range(100):
+        files[f"decisions/{i + 1:04}-d.md"] = (f"---\nstatus: accepted\ndate: 2026-01-01\nalternatives: [x]\n"
+                                                f"affects: [c{i:03}, i{i * 3:03}]\n---\n# {i + 1}. Decision {i}\n")
+    project = write_tree(tmp_path / "big", {"mkdocs.yml": "site_name: Big\ntheme: material\nnav: [index.md]\nplugins:\n"
+                                            "  - coherence:\n      fail_on: never\n",
+                                            "docs/index.md": "# Big\n", **files})
+    site_dir = build(project)
+    data = json.loads((site_dir / "graph.json").read_text())
+    assert len(data["nodes"]) == 500 and len(data["edges"]) == 800
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        open_graph(page, f"http://127.0.0.1:{server.server_address[1]}/")
+        seconds = time.monotonic() - started
+        assert page.evaluate("coherenceCy.nodes().length") == 500
+        assert page.evaluate("coherenceCy.edges().length") == 800
+        print(f"500 documents, 800 links: graph page ready in {seconds:.2f}s")
+        assert seconds < 30, seconds
+        # Readable: the search narrows 500 to one, and focus shows only its neighbourhood.
+        page.locator(".coherence-graph-search").fill("c042")
+        page.locator(".coherence-graph-search").press("Enter")
+        shown = visible_nodes(page)
+        expected = {"c042"} | {e["source"] for e in data["edges"] if e["target"] == "c042"}
+        assert shown == sorted(expected)
+        zoom = page.evaluate("coherenceCy.zoom()")
+        assert zoom > 0.3  # focused: labels are large enough to read
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,342 @@
+"""The living site (DESIGN §8): generated pages, panels, graph.json, llms.txt, context bundles.
+
+Real MkDocs builds of real trees; the browser side is in test_browser.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import REPO, build, mkdocs_yml, run_cli, write_tree
+
+EXAMPLE = REPO / "examples" / "three-features"
+PACKAGE = REPO / "plugin" / "coherence"
+HOSTILE_TITLE = "<script>window.__pwned=1</script> \"><img src=x onerror=window.__pwned=2> [x](javascript:alert(1)) | *b*"
+
+
+def example_copy(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
+    """The three-features example, building despite its findings (it has errors on purpose)."""
+    project = tmp_path / "three-features"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("site"))
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - coherence\n", "  - coherence:\n      fail_on: never\n"))
+    write_tree(project, extra or {})
+    return project
+
+
+def html(site_dir: Path, uri: str) -> str:
+    return (site_dir / uri / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(fragment: str) -> str:
+    return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)))
+
+
+def main_content(page: str) -> str:
+    start = page.index("<h1")
+    return page[start:page.index("</article>") if "</article>" in page else len(page)]
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory):
+    return build(example_copy(tmp_path_factory.mktemp("example")))
+
+
+def test_generated_pages_show_the_state_of_the_example(example_site):
+    overview = text_of(main_content(html(example_site, "coherence")))
+    assert "9 documents : 4 errors, 5 warnings" in overview
+    assert "intent 5 draft 1 · active 3 · shipped 1" in overview
+    assert "contract 3 0 0" in overview and "strategic 0 1 0" in overview  # conflicts by tier
+    assert "met 0 · missed 0 · unmeasured 1" in overview  # order tracking shipped, unmeasured
+
+    log = main_content(html(example_site, "coherence/decisions"))
+    rows = re.findall(r"<tr>(.*?)</tr>", log, re.S)[1:]
+    assert [text_of(r).split()[0] for r in rows] == ["ADR-0001", "ADR-0002", "ADR-0003"]
+    assert "profile-edit-mode" in text_of(rows[2]) and "proposed" in text_of(rows[2])
+
+    board = text_of(main_content(html(example_site, "coherence/intents")))
+    assert board.index("draft (1)") < board.index("active (3)") < board.index("shipped (1)")
+    assert "Order tracking retention — fulfilment-team — unmeasured (0/1 met)" in board
+
+    catalogue = main_content(html(example_site, "coherence/contracts"))
+    consumers = text_of(catalogue)
+    assert "version 2.0.0" in consumers and "identity-team" in consumers
+    assert "Express checkout active uses @1 does not match 2.0.0" in consumers
+    assert "Inline editing draft uses @2 matches" in consumers
+    assert "customer.status [active, suspended, closed]" in consumers
+    assert "Only the identity service writes customer.status" in consumers
+
+    conflicts = main_content(html(example_site, "coherence/conflicts"))
+    tiers = re.findall(r'<h2 id="([a-z]+)"', conflicts)
+    assert tiers == ["contract", "semantic", "strategic", "decision", "gate", "outcome"]
+    assert conflicts.count("<li>") == 9
+    assert "Nothing is stale." in html(example_site, "coherence/stale")
+
+
+def test_panel_has_badges_local_graph_findings_and_context_link(example_site):
+    page = html(example_site, "intents/inline-editing")
+    panel = page[page.index('<div class="coherence-panel'):]
+    panel = panel[:panel.index("</figure>") + 2000]
+    assert 'coherence-kind--intent">intent</span>' in panel and 'coherence-status--draft">draft</span>' in panel
+    svg = panel[panel.index("<svg"):panel.index("</svg>")]
+    # One box per neighbour, each a link to its page, and the edge types on the curves.
+    assert re.findall(r'<a href="([^"]+)"><g class="coherence-node', svg) == [
+        "../../decisions/0002-inline-profile-editing/", "../../contracts/customer-profile/"]
+    assert "assumes, uses @2" in svg
+    finding = re.search(r'<div class="admonition danger coherence-finding" data-rule="assumption-violated" '
+                        r'data-category="error">(.*?)</div>', panel, re.S).group(1)
+    assert "What to do:" in finding
+    assert 'data-category="conflict"' in panel  # the goal conflict, shown as a conflict
+    assert '<a href="../../context/inline-editing.md" type="text/markdown">Context bundle</a>' in panel
+    assert (example_site / "assets" / "coherence" / "coherence.css").is_file()
+    assert 'href="../../assets/coherence/coherence.css"' in page
+
+
+def test_graph_json_validates_against_its_published_schema(example_site):
+    data = json.loads((example_site / "graph.json").read_text())
+    schema = json.loads((example_site / "graph.schema.json").read_text())
+    assert schema == json.loads((PACKAGE / "schemas" / "graph.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema)
+    assert data["version"] == 1
+    assert len(data["nodes"]) == 9 and len(data["findings"]) == 9
+    # Every edge `coherence graph` knows, none dropped.
+    cli = json.loads(run_cli("graph", str(EXAMPLE), "--format", "json").stdout)
+    assert sorted((e["source"], e["target"], e["type"]) for e in data["edges"]) == \
+        sorted((e["source"], e["target"], e["type"]) for e in cli["edges"])
+    node = next(n for n in data["nodes"] if n["id"] == "order-tracking")
+    assert node["front_matter"]["shipped"] == "2026-06-15"  # dates as ISO strings
+    assert node["url"] == "intents/order-tracking/" and node["context"] == "context/order-tracking.md"
+    # The schema rejects what it should: a node without an id.
+    broken = json.loads(json.dumps(data))
+    del broken["nodes"][0]["id"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_llms_txt_and_context_bundles_match_the_cli(example_site):
+    llms = (example_site / "llms.txt").read_text()
+    assert llms.startswith("# Three features\n\n> Three features built in parallel")
+    for document in json.loads((example_site / "graph.json").read_text())["nodes"]:
+        assert f"- [{document['id']}: " in llms
+        assert f"]({document['context']}): " in llms
+        bundle = (example_site / document["context"]).read_text()
+        printed = run_cli("context", document["id"], str(EXAMPLE))
+        assert printed.returncode == 0, printed.stderr
+        assert printed.stdout == bundle
+    express = (example_site / "context" / "express-checkout.md").read_text()
+    assert "uses @1 (does NOT match 2.0.0)" in express
+    assert "- Only the identity service writes customer.status; every other service reads it." in express
+    assert "## Open findings" in express and "**error** `version-mismatch`" in express
+    inline = (example_site / "context" / "inline-editing.md").read_text()
+    assert "**ADR-0002** — 2. Edit profile fields inline" in inline  # the standing decision
+    assert "ADR-0003" not in inline.split("## Standing decisions")[1].split("## Open findings")[0]  # only proposed
+
+
+def test_context_of_an_unknown_id_is_a_clear_error(tmp_path):
+    result = run_cli("context", "customer-profil", str(EXAMPLE))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "did you mean 'customer-profile'" in result.stderr
+
+
+def test_two_builds_of_one_tree_are_byte_identical(tmp_path):
+    project = example_copy(tmp_path)
+    first = build(project)
+    copy = tmp_path / "first"
+    shutil.copytree(first, copy)
+    second = build(project)
+    files = sorted(p.relative_to(copy) for p in copy.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    different = [str(f) for f in files if (copy / f).read_bytes() != (second / f).read_bytes()]
+    assert different == []
+    assert len(files) > 40
+
+
+def test_front_matter_is_escaped_in_every_output(tmp_path):
+    project = example_copy(tmp_path, {
+        "docs/intents/hostile.md": f"""\
+            ---
+            title: '{HOSTILE_TITLE}'
+            status: active
+            goal: "<b>growth</b>"
+            owners: ["\\"><img src=x onerror=window.__pwned=3>", "a|b"]
+            success:
+              - {{metric: "<i>m</i> | x", target: ">= 1%"}}
+            uses: [customer-profile@2]
+            ---
+            # Hostile
+            """,
+        "decisions/0004-hostile.md": f"""\
+            ---
+            title: '{HOSTILE_TITLE}'
+            status: accepted
+            date: 2026-01-01
+            decides: "q|<script>x</script>"
+            alternatives: [none]
+            supersedes: [ADR-0003]
+            ---
+            # 4. Hostile
+            """,
+    })
+    site_dir = build(project)
+    for path in site_dir.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>window.__pwned" not in text, path
+        assert "<img src=x" not in text, path
+        assert 'href="javascript:' not in text, path
+        assert "<b>growth</b>" not in text and "<i>m</i>" not in text, path
+    # Table cells stay cells: a pipe in a title or a question never splits a row.
+    log = main_content(html(site_dir, "coherence/decisions"))
+    for row in re.findall(r"<tr>(.*?)</tr>", log, re.S):
+        assert len(re.findall(r"<t[dh]", row)) == 7, row
+    assert "q|<script>x</script>" in text_of(log)  # shown as the text it is
+    # ADR-0003 is now superseded by the accepted ADR-0004: shown so in the log.
+    assert re.search(r'<a href="../../decisions/0003-modal-profile-editor/" class="coherence-superseded">', log)
+    # JSON and the graph's script data: valid, and no raw `<` that could close a <script>.
+    data = json.loads((site_dir / "graph.json").read_text())
+    assert any(n["title"] == HOSTILE_TITLE for n in data["nodes"])
+    script = (site_dir / "assets" / "coherence" / "graph-data.js").read_text()
+    assert "<" not in script and ">" not in script
+    assert json.loads(script.removeprefix("window.coherenceGraph = ").rstrip(";\n")) == data
+    llms = (site_dir / "llms.txt").read_text()
+    hostile_line = next(line for line in llms.splitlines() if line.startswith("- [hostile:"))
+    assert hostile_line.count("](") == 1  # the title cannot add a link of its own
+
+
+def test_rebuild_after_an_edit_shows_the_new_state_everywhere(tmp_path):
+    project = example_copy(tmp_path)
+    site_dir = build(project)
+    assert "version 2.0.0" in text_of(html(site_dir, "coherence/contracts"))
+    contract = project / "docs" / "contracts" / "customer-profile.md"
+    contract.write_text(contract.read_text().replace('version: "2.0.0"', 'version: "3.0.0"')
+                        .replace("status: active", "status: deprecated"))
+    site_dir = build(project)
+    catalogue = text_of(html(site_dir, "coherence/contracts"))
+    assert "version 3.0.0" in catalogue and "Inline editing draft uses @2 does not match 3.0.0" in catalogue
+    assert 'coherence-status--deprecated">deprecated</span>' in html(site_dir, "contracts/customer-profile")
+    node = next(n for n in json.loads((site_dir / "graph.json").read_text())["nodes"] if n["id"] == "customer-profile")
+    assert node["status"] == "deprecated"
+    assert "deprecated, version 3.0.0" in (site_dir / "context" / "inline-editing.md").read_text()
+    assert "contract 1 deprecated 1" in text_of(html(site_dir, "coherence"))
+
+
+def test_explicit_nav_gets_a_coherence_section_and_builds_strictly(tmp_path):
+    project = write_tree(tmp_path / "project", {
+        "mkdocs.yml": "site_name: Nav\ntheme: mkdocs\nnav:\n  - Home: index.md\n  - Profile: contracts/profile.md\n"
+                      "plugins:\n  - coherence\n",
+        "docs/index.md": "# Home\n",
+        "docs/contracts/profile.md": "---\nversion: 1.0.0\nstatus: active\n---\n# Profile\n",
+    })
+    site_dir = build(project, strict=True)
+    home = (site_dir / "index.html").read_text()
+    nav = home[home.index('<ul class="nav navbar-nav">'):]
+    assert nav.index("Profile") < nav.index("Coherence") < nav.index("Overview") < nav.index("Graph")
+    assert 'href="coherence/contracts/"' in nav
+    # Someone who places the pages themselves keeps their placement.
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - Profile:", "  - Status: coherence/index.md\n  - Profile:"))
+    home = (build(project, strict=True) / "index.html").read_text()
+    assert "Coherence</a>" not in home and ">Status<" in home.replace("\n", "").replace(" ", "")
+
+
+def test_builtin_theme_builds_strictly_with_panels_and_pages(site):
+    project = site({
+        "docs/contracts/profile.md": "---\nversion: 1.0.0\nstatus: active\n---\n# Profile\n",
+        "docs/intents/edit.md": "---\nstatus: active\nsuccess: [{metric: m, target: '>= 1'}]\n"
+                                "uses: [profile@1]\n---\n# Edit\n",
+    })
+    site_dir = build(project, strict=True)
+    page = html(site_dir, "intents/edit")
+    assert 'class="coherence-panel" data-coherence-id="edit" data-coherence-kind="intent"' in page and "<svg" in page
+    assert 'href="../../assets/coherence/coherence.css"' in page
+    graph = html(site_dir, "coherence/graph")
+    for script in ("assets/coherence/vendor/cytoscape.min.js", "assets/coherence/graph-data.js",
+                   "assets/coherence/graph.js"):
+        assert f'<script src="../../{script}"></script>' in graph
+        assert (site_dir / script).is_file()
+
+
+def test_use_directory_urls_false(site):
+    project = site({"docs/contracts/profile.md": "---\nversion: 1.0.0\nstatus: active\n---\n# Profile\n",
+                    "docs/intents/edit.md": "---\nstatus: draft\nuses: [profile@1]\n---\n# Edit\n"})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "use_directory_urls: false\n")
+    site_dir = build(project, strict=True)
+    catalogue = (site_dir / "coherence" / "contracts.html").read_text()
+    assert '<a href="../intents/edit.html">Edit</a>' in catalogue
+    graph = (site_dir / "coherence" / "graph.html").read_text()
+    assert 'data-root="../"' in graph
+    data = json.loads((site_dir / "graph.json").read_text())
+    assert {n["url"] for n in data["nodes"]} == {"contracts/profile.html", "intents/edit.html"}
+
+
+def test_a_users_file_at_a_generated_path_wins(site, caplog):
+    project = site({"docs/llms.txt": "mine\n"})
+    site_dir = build(project)
+    assert (site_dir / "llms.txt").read_text() == "mine\n"
+    assert any("llms.txt exists in docs_dir" in r.getMessage() for r in caplog.records)
+
+
+def test_vendored_graph_library_matches_its_readme():
+    readme = (PACKAGE / "assets" / "vendor" / "README.md").read_text()
+    digest = hashlib.sha256((PACKAGE / "assets" / "vendor" / "cytoscape.min.js").read_bytes()).hexdigest()
+    assert f"`{digest}`" in readme
+    assert (PACKAGE / "assets" / "vendor" / "cytoscape.LICENSE").read_text().startswith("Copyright (c)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def test_serve_regenerates_aggregate_pages_after_an_edit(tmp_path):
+    project = example_copy(tmp_path)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        log = ""
+        while time.monotonic() < deadline:
+            try:
+                log = _fetch(base + "coherence/decisions/")
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert 'coherence-status--proposed">proposed' in log
+        decision = project / "decisions" / "0003-modal-profile-editor.md"
+        edited = decision.read_text().replace("status: proposed", "status: rejected")
+        rewritten = 0.0
+        while time.monotonic() < deadline and 'coherence-status--rejected">rejected' not in log:
+            if time.monotonic() - rewritten > 5:  # again, in case the watcher started after the edit
+                decision.write_text(edited)
+                rewritten = time.monotonic()
+            time.sleep(0.3)
+            log = _fetch(base + "coherence/decisions/")
+        assert 'coherence-status--rejected">rejected' in log
+        assert '"status": "rejected"' in _fetch(base + "graph.json")
+        assert "decision 3 accepted 2 · rejected 1" in text_of(_fetch(base + "coherence/"))
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "Traceback" not in output

@@ -123,18 +123,18 @@ def bundle(report: Report, document_id: str) -> str:
     subjects = {document.id, *contracts}
     decisions: dict[str, set[str]] = {}
     for subject in sorted(subjects):
-        for source, _, data in graph.in_edges(subject, data=True):
-            if source in index and _standing(report, index[source]) and source != document.id:
-                decisions.setdefault(source, set()).add(f"{data.get('type')} {subject}")
+        for source, edge_type in report.graph.standing_decisions_into.get(subject, ()):
+            if source != document.id:
+                decisions.setdefault(source, set()).add(f"{edge_type} {subject}")
     for _, target, data in out_edges:
         if target in index and _standing(report, index[target]):
             decisions.setdefault(target, set()).add(f"{data.get('type')} from this document"
                                                     + (f" ({data['fact']})" if data.get("fact") else ""))
     goal = document.values.get("goal")
     if goal:
-        for other in index.values():
-            if _standing(report, other) and goal in (other.values.get("priorities") or []) and other is not document:
-                decisions.setdefault(other.id, set()).add(f"ranks the goal {goal}")
+        for other_id in report.graph.ranking_decisions.get(goal, ()):
+            if other_id != document.id:
+                decisions.setdefault(other_id, set()).add(f"ranks the goal {goal}")
     lines += ["## Standing decisions that affect them", ""]
     if not decisions:
         lines += ["None.", ""]
@@ -166,7 +166,7 @@ def bundle(report: Report, document_id: str) -> str:
         if other is not None:
             lines.append(f"- {text(how)} {code(other.id)} — {text(other.title)} ({other.kind}, "
                          f"{_status(report, other)}, {code(other.rel)})")
-    unresolved = sorted(r.raw for d, r in report.graph.unresolved if d is document)
+    unresolved = sorted(report.graph.unresolved_of.get(document.id, []) if index.get(document.id) is document else [])
     for raw in unresolved:
         lines.append(f"- unresolved reference {code(raw)}")
     lines.append("")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
@@ -28,6 +29,35 @@ class Graph:
     unresolved: list[tuple[Document, Reference]] = field(default_factory=list)
     definers: dict[str, list[Document]] = field(default_factory=dict)  # fact -> defining documents
     superseded_by: dict[str, list[str]] = field(default_factory=dict)  # decision -> accepted successors
+
+    @cached_property
+    def unresolved_of(self) -> dict[str, list[str]]:
+        """document id -> the raw references of it that name nothing, in order."""
+        by_document: dict[str, list[str]] = {}
+        for document, reference in self.unresolved:
+            by_document.setdefault(document.id, []).append(reference.raw)
+        return by_document
+
+    @cached_property
+    def standing_decisions_into(self) -> dict[str, list[tuple[str, str]]]:
+        """document id -> (standing decision, edge type) for each edge into it: one pass over the
+        edges, so per-document context stays linear even for hubs with thousands of consumers."""
+        into: dict[str, list[tuple[str, str]]] = {}
+        for source, target, edge_type in self.graph.edges(data="type"):
+            document = self.index.get(source)
+            if document is not None and document.kind == "decision" and self.effective_status(document) == "accepted":
+                into.setdefault(target, []).append((source, edge_type))
+        return into
+
+    @cached_property
+    def ranking_decisions(self) -> dict[str, list[str]]:
+        """goal -> the standing (accepted, not superseded) decisions whose `priorities` rank it."""
+        ranking: dict[str, list[str]] = {}
+        for document in self.index.values():
+            if document.kind == "decision" and self.effective_status(document) == "accepted":
+                for goal in document.values.get("priorities") or ():
+                    ranking.setdefault(goal, []).append(document.id)
+        return ranking
 
     def effective_status(self, document: Document) -> str | None:
         """A decision an accepted decision supersedes is superseded, whatever its status line says."""

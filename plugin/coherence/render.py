@@ -63,7 +63,7 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
         if document.id in graph else []
     incoming = [link(source, data) for source, data in report.graph.references_to(document.id)] \
         if document.id in graph else []
-    unresolved = [r.raw for d, r in report.graph.unresolved if d is document]
+    unresolved = report.graph.unresolved_of.get(document.id, []) if index.get(document.id) is document else []
     findings, waived, resolved = report.about(document)
     facts = [("version", document.values.get("version")), ("goal", document.values.get("goal")),
              ("risk", document.values.get("risk")), ("decides", document.values.get("decides")),

@@ -340,3 +340,16 @@ def test_serve_regenerates_aggregate_pages_after_an_edit(tmp_path):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "Traceback" not in output
+
+
+def test_contract_catalogue_stays_small_for_hub_contracts(site):
+    tree = {"docs/contracts/hub.md": "---\nversion: '1.0.0'\nstatus: active\n---\n# Hub\n"}
+    for index in range(60):
+        tree[f"docs/intents/i{index:02d}.md"] = f"---\nstatus: draft\nuses: [hub@1]\n---\n# Intent {index}\n"
+    site_dir = build(site(tree))
+    catalogue = (site_dir / "coherence" / "contracts" / "index.html").read_text()
+    assert catalogue.count('class="coherence-pin coherence-pin--ok"') == 50
+    assert "and 10 more" in catalogue
+    # The hub's own page still names every consumer.
+    hub = (site_dir / "contracts" / "hub" / "index.html").read_text()
+    assert all(f"Intent {index}<" in hub for index in range(60))

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import build, check_json
+from conftest import build, check_json, fetch, free_port
 
 CONSISTENT = {
     "docs/contracts/customer-profile.md": """\
@@ -146,20 +144,9 @@ def test_waived_findings_are_shown_as_waived(site):
     assert "waived: version-mismatch" in legacy and "waived because: moving in Q1" in legacy
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
-
-
 def test_serve_watches_outside_folders_and_keeps_serving_broken_trees(site):
     project = site(BROKEN)  # errors must not stop the preview
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/decisions/0001-inline-editing/"
@@ -168,7 +155,7 @@ def test_serve_watches_outside_folders_and_keeps_serving_broken_trees(site):
         html = ""
         while time.monotonic() < deadline:
             try:
-                html = _fetch(url)
+                html = fetch(url)
                 break
             except OSError:
                 time.sleep(0.3)
@@ -181,7 +168,7 @@ def test_serve_watches_outside_folders_and_keeps_serving_broken_trees(site):
                 decision.write_text(edited)
                 rewritten = time.monotonic()
             time.sleep(0.3)
-            html = _fetch(url)
+            html = fetch(url)
         assert "coherence-status--rejected" in html
         assert server.poll() is None
     finally:

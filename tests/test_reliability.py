@@ -14,8 +14,7 @@ from coherence.config import ConfigError, parse_settings, read_mkdocs_yml
 from coherence.engine import check
 from coherence.loader import Limits
 from coherence.output import render
-from conftest import check_json, run_cli
-from test_plugin import _fetch, _free_port
+from conftest import check_json, fetch, free_port, run_cli
 
 GOOD = "---\nkind: intent\nstatus: active\nowners: [web]\nsuccess: [{metric: m, target: '>= 1'}]\n---\n# Checkout\n"
 BROKEN = "---\nkind: intent\nstatus: active\nowners: [web\n---\n# Checkout\n"
@@ -30,7 +29,7 @@ def _wait_for(url: str, condition, deadline: float, poke=None) -> str:
             poke()
             poked = time.monotonic()
         try:
-            html = _fetch(url)
+            html = fetch(url)
         except (OSError, urllib.error.URLError):
             html = ""
         if condition(html):
@@ -42,7 +41,7 @@ def _wait_for(url: str, condition, deadline: float, poke=None) -> str:
 def test_serve_shows_broken_yaml_on_the_page_keeps_serving_and_recovers(site):
     project = site({"docs/intents/checkout.md": GOOD})
     document = project / "docs" / "intents" / "checkout.md"
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/intents/checkout/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from coherence.findings import RULES
-from conftest import REPO, build, check_json
+from conftest import REPO, check_json
 
 
 def test_own_tree_has_no_findings():

@@ -10,17 +10,15 @@ import html as html_lib
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import REPO, build, mkdocs_yml, run_cli, write_tree
+from conftest import REPO, build, fetch, free_port, run_cli, write_tree
 
 EXAMPLE = REPO / "examples" / "three-features"
 PACKAGE = REPO / "plugin" / "coherence"
@@ -297,20 +295,9 @@ def test_vendored_graph_library_matches_its_readme():
     assert (PACKAGE / "assets" / "vendor" / "cytoscape.LICENSE").read_text().startswith("Copyright (c)")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
-
-
 def test_serve_regenerates_aggregate_pages_after_an_edit(tmp_path):
     project = example_copy(tmp_path)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}/"
@@ -319,7 +306,7 @@ def test_serve_regenerates_aggregate_pages_after_an_edit(tmp_path):
         log = ""
         while time.monotonic() < deadline:
             try:
-                log = _fetch(base + "coherence/decisions/")
+                log = fetch(base + "coherence/decisions/")
                 break
             except OSError:
                 time.sleep(0.3)
@@ -332,10 +319,10 @@ def test_serve_regenerates_aggregate_pages_after_an_edit(tmp_path):
                 decision.write_text(edited)
                 rewritten = time.monotonic()
             time.sleep(0.3)
-            log = _fetch(base + "coherence/decisions/")
+            log = fetch(base + "coherence/decisions/")
         assert 'coherence-status--rejected">rejected' in log
-        assert '"status": "rejected"' in _fetch(base + "graph.json")
-        assert "decision 3 accepted 2 · rejected 1" in text_of(_fetch(base + "coherence/"))
+        assert '"status": "rejected"' in fetch(base + "graph.json")
+        assert "decision 3 accepted 2 · rejected 1" in text_of(fetch(base + "coherence/"))
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]

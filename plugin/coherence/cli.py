@@ -122,6 +122,16 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def project_arguments(command: argparse.ArgumentParser, positional: bool = True) -> None:
+    """PATH (or --project) and --config: where the project's mkdocs.yml is, for every command."""
+    if positional:
+        command.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
+    else:
+        command.add_argument("--project", dest="path", default=".", metavar="PATH",
+                             help="project folder holding mkdocs.yml (default: .)")
+    command.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="coherence",
@@ -132,8 +142,7 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report findings without building the site",
                                 description="Report findings without building the site. Exit 0 clean, "
                                 "1 errors (or warnings with --strict), 2 when the answer is unknown.")
-    check.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
-    check.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
+    project_arguments(check)
     check.add_argument("--format", choices=("text", "json", "github", "sarif", "markdown"), default="text",
                        help="output format: text, json, github annotations, sarif (2.1.0), markdown (PR comment)")
     check.add_argument("--base", metavar="REV", help="git revision to compare with (breaking changes, ADR numbers "
@@ -150,8 +159,7 @@ def parser() -> argparse.ArgumentParser:
                                  description="Set `reviewed:` to today and write `stamps:` (the material fingerprint "
                                  "of each document ID depends on), changing nothing else in the file.")
     review.add_argument("id", metavar="ID", help="the id of the document reviewed")
-    review.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
-    review.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
+    project_arguments(review)
     review.add_argument("--date", metavar="YYYY-MM-DD", help="the day of the review (default: today)")
     review.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
     review.set_defaults(run=_review)
@@ -159,8 +167,7 @@ def parser() -> argparse.ArgumentParser:
     impact = commands.add_parser("impact", help="what a change set touches, as Markdown for a pull request",
                                  description="Documents a change set (base revision to working tree) edits, "
                                  "whose `governs` globs it touches, and that depend on what changed materially.")
-    impact.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
-    impact.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
+    project_arguments(impact)
     impact.add_argument("--base", metavar="REV", help="git revision the change set starts from "
                         "(default: the `base` option or COHERENCE_BASE)")
     impact.set_defaults(run=_impact)
@@ -170,8 +177,7 @@ def parser() -> argparse.ArgumentParser:
                                   "it uses or changes with their facts and invariants, the standing decisions that "
                                   "affect them, and open findings (the site publishes the same as context/ID.md).")
     context.add_argument("id", metavar="ID", help="the id of the document (or its path)")
-    context.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
-    context.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
+    project_arguments(context)
     context.set_defaults(run=_context)
 
     from .cli_workflow import add_commands  # new, renumber, graph, import (argparse only; lazy cores)

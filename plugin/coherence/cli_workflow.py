@@ -14,7 +14,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNKNOWN = 0, 1, 2
+from .cli import EXIT_CLEAN, EXIT_UNKNOWN, project_arguments
 
 
 def _fail(message: str) -> int:
@@ -39,15 +39,6 @@ def _shown(path: Path) -> str:
     """A path as the user can open it from the current directory."""
     relative = os.path.relpath(path, Path.cwd())
     return Path(path).as_posix() if relative.startswith("..") else Path(relative).as_posix()
-
-
-def _project_arguments(command: argparse.ArgumentParser, positional: bool = True) -> None:
-    if positional:
-        command.add_argument("path", nargs="?", default=".", help="project folder holding mkdocs.yml (default: .)")
-    else:
-        command.add_argument("--project", dest="path", default=".", metavar="PATH",
-                             help="project folder holding mkdocs.yml (default: .)")
-    command.add_argument("--config", "-f", help="the mkdocs.yml to read (default: PATH/mkdocs.yml)")
 
 
 # --- check --base / --new-only ---------------------------------------------------------
@@ -275,7 +266,7 @@ def add_commands(commands) -> None:
                               "override the built-in ones.")
     new.add_argument("what", choices=("adr", "intent", "contract"), help="what to create")
     new.add_argument("title", help="the title, in quotes")
-    _project_arguments(new)
+    project_arguments(new)
     new.add_argument("--base", metavar="REV", help="also skip the ADR numbers this git revision has")
     new.add_argument("--dry-run", action="store_true", help="print the new file as a diff; write nothing")
     new.set_defaults(run=_new)
@@ -284,7 +275,7 @@ def add_commands(commands) -> None:
                                    description="Rename an ADR file to the next free number (or --to N) and rewrite "
                                    "links, nav entries and ADR-N references to it.")
     renumber.add_argument("file", help="the ADR file to renumber, e.g. decisions/0008-use-kafka.md")
-    _project_arguments(renumber, positional=False)
+    project_arguments(renumber, positional=False)
     renumber.add_argument("--to", type=int, help="the new number (default: the next free one)")
     renumber.add_argument("--base", metavar="REV", help="also skip the numbers this git revision has, and decide "
                           "ambiguous ADR-N references by which side wrote them")
@@ -293,7 +284,7 @@ def add_commands(commands) -> None:
     renumber.set_defaults(run=_renumber)
 
     graph = commands.add_parser("graph", help="print the dependency graph (mermaid, dot or json)")
-    _project_arguments(graph)
+    project_arguments(graph)
     graph.add_argument("--format", choices=("mermaid", "dot", "json"), default="mermaid", help="output format")
     graph.add_argument("--around", metavar="ID", help="only the documents near this one")
     graph.add_argument("--depth", type=int, default=1, metavar="N", help="with --around: how many links away (default 1)")
@@ -302,7 +293,7 @@ def add_commands(commands) -> None:
     importer = commands.add_parser("import", help="rewrite existing ADRs' metadata into front-matter",
                                    description="Move the Status/Date/Deciders lines and supersede links of MADR 2, "
                                    "log4brains and adr-tools records into front-matter; every other line is kept.")
-    _project_arguments(importer)
+    project_arguments(importer)
     importer.add_argument("--file", dest="files", action="append", default=[], metavar="FILE",
                           help="only this file (repeatable); default: every decision record")
     importer.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Iterable
 from urllib.parse import quote
 
 import jinja2

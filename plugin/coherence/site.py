@@ -7,7 +7,6 @@ list is sorted, so one tree always gives the same bytes.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any, Callable
 from .engine import Report
 from .findings import RULES, Finding, Severity
 from .model import Document
-from .values import KINDS, STATUSES, Version, VersionRange, parse_date, parse_measure, parse_target
+from .values import KINDS, STATUSES, Version, VersionRange, parse_measure, parse_target
 
 TIERS = tuple(dict.fromkeys(rule.tier for rule in RULES.values()))
 CONFLICT_TIERS = ("semantic", "strategic", "decision")

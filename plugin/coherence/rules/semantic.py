@@ -39,36 +39,34 @@ def conflicting_assumptions(ctx: Context) -> Iterator[Finding]:
             for fact in document.assumes:
                 assumers[fact].append(document)
     for fact, documents in assumers.items():
-        if fact in ctx.graph.definers or len(documents) < 2:
-            continue  # defined facts are judged by assumption-violated
-        groups = _by_value(documents, lambda d: d.assumes[fact])
-        if len(groups) < 2:
-            continue
-        first = min(documents, key=lambda d: d.rel)
-        sides = _sides(groups, "assume", lambda d: d.assumes[fact])
-        yield Finding(
-            "conflicting-assumptions",
-            f"{fact} is read {len(groups)} ways and defined nowhere: {sides}; define it in a contract "
-            "(or an accepted decision) and align every side with it",
-            first.rel, first.line("assumes", fact), tuple(sorted(d.id for d in documents)),
-        )
+        if fact not in ctx.graph.definers:  # defined facts are judged by assumption-violated
+            yield from _fact_read_differently(
+                "conflicting-assumptions", fact, documents, "assumes",
+                "is read {ways} ways and defined nowhere: {sides}; define it in a contract (or an accepted "
+                "decision) and align every side with it")
 
 
 def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
     for fact, documents in ctx.graph.definers.items():
-        if len(documents) < 2:
-            continue
-        groups = _by_value(documents, lambda d: d.defines[fact])
-        if len(groups) < 2:
-            continue
-        first = min(documents, key=lambda d: d.rel)
-        sides = _sides(groups, "define", lambda d: d.defines[fact])
-        yield Finding(
-            "conflicting-definitions",
-            f"{fact} is defined {len(groups)} ways: {sides}; settle one definition (a decision that supersedes "
-            "the others, or one contract that owns the fact)",
-            first.rel, first.line("defines", fact), tuple(sorted(d.id for d in documents)),
-        )
+        yield from _fact_read_differently(
+            "conflicting-definitions", fact, documents, "defines",
+            "is defined {ways} ways: {sides}; settle one definition (a decision that supersedes the others, "
+            "or one contract that owns the fact)")
+
+
+def _fact_read_differently(rule: str, fact: str, documents: list[Document], key: str,
+                           template: str) -> Iterator[Finding]:
+    """One finding when `documents` give `fact` (under `key`: assumes/defines) different values."""
+    if len(documents) < 2:
+        return
+    value_of = (lambda d: d.assumes[fact]) if key == "assumes" else (lambda d: d.defines[fact])
+    groups = _by_value(documents, value_of)
+    if len(groups) < 2:
+        return
+    first = min(documents, key=lambda d: d.rel)
+    sides = _sides(groups, key[:-1], value_of)
+    yield Finding(rule, f"{fact} " + template.format(ways=len(groups), sides=sides),
+                  first.rel, first.line(key, fact), tuple(sorted(d.id for d in documents)))
 
 
 def parallel_change(ctx: Context) -> Iterator[Finding]:

@@ -3,6 +3,7 @@
     python benchmarks/run.py            # 1,000 and 10,000 documents (several minutes)
     python benchmarks/run.py --quick    # 1,000 documents only
     python benchmarks/run.py --full     # adds 100,000 documents for `coherence check`
+    python benchmarks/run.py --only check --full   # one scenario
 
 Scenarios (each timed in a fresh subprocess, median of --repeat runs, peak RSS of that process):
 - `coherence check` against the floor: read every Markdown file and parse its front-matter
@@ -103,27 +104,29 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 documents only")
     parser.add_argument("--full", action="store_true", help="add 100,000 documents to the check scenario")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=("check", "build", "rebuild"), help="run one scenario")
     args = parser.parse_args()
     sizes = [1000] if args.quick else [1000, 10000]
     check_sizes = sizes + ([100000] if args.full else [])
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
-        for size in check_sizes:
+        for size in check_sizes if args.only in (None, "check") else ():
             root = corpus(base, size)
             repeat = 1 if size >= 100000 else args.repeat
             floor, checked = run(FLOOR, root, repeat), run(CHECK, root, repeat)
             rows.append((f"`coherence check`, {size:,} documents", checked, floor,
                          "read + C-loader parse of the front-matter"))
-        for size in sizes:
+        for size in sizes if args.only in (None, "build") else ():
             for theme in ("mkdocs", "material"):
                 plain = run(BUILD, corpus(base, size, theme, plugin=False), args.repeat)
                 withp = run(BUILD, corpus(base, size, theme, plugin=True), args.repeat)
                 rows.append((f"`mkdocs build` + plugin, {size:,} pages, {theme}", withp, plain,
                              "`mkdocs build` without the plugin"))
-        root = corpus(base, 1000)
-        rows.append(("rebuild after editing one document, 1,000 pages", run(REBUILD, root, args.repeat),
-                     run(REBUILD, corpus(base, 1000, plugin=False), args.repeat), "the same rebuild without the plugin"))
+        if args.only in (None, "rebuild"):
+            rows.append(("rebuild after editing one document, 1,000 pages", run(REBUILD, corpus(base, 1000), args.repeat),
+                         run(REBUILD, corpus(base, 1000, plugin=False), args.repeat),
+                         "the same rebuild without the plugin"))
 
     print(f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
           f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores\n")

@@ -192,3 +192,21 @@ def test_panels_show_findings_naming_the_document_and_resolved_conflicts(site):
     loyalty = page(site_dir, "intents/loyalty")
     assert "resolved: goal-conflict — settled by ADR-0002" in loyalty
     assert 'data-rule="goal-conflict"' in page(site_dir, "intents/checkout")
+
+
+def test_a_rebuild_after_one_edit_reads_one_file(site):
+    from coherence.plugin import source_cache
+
+    tree = {**CONSISTENT, **{f"docs/intents/extra-{i}.md": f"---\nstatus: draft\n---\n# Extra {i}\n" for i in range(20)}}
+    project = site(tree)
+    site_dir = build(project)  # a build like `mkdocs serve` does: a new config, a new plugin instance
+    cache = source_cache(project.resolve())
+    first = cache.reads
+    assert first >= 24
+    build(project)
+    assert cache.reads == first  # nothing changed: nothing re-read
+    intent = project / "docs/intents/extra-3.md"
+    intent.write_text(intent.read_text().replace("status: draft", "status: abandoned"))
+    site_dir = build(project)
+    assert cache.reads == first + 1
+    assert "coherence-status--abandoned" in page(site_dir, "intents/extra-3")

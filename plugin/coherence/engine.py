@@ -13,7 +13,7 @@ from pathlib import Path
 from .config import Settings
 from .findings import Finding, Severity, sort_key
 from .graph import Graph, build_graph
-from .loader import iter_markdown, read_source
+from .loader import SourceCache, iter_markdown, read_source
 from .model import Corpus, Document
 from .rules import Context, all_rules
 from .schema import build_document
@@ -78,7 +78,8 @@ def discover(settings: Settings) -> list[Path]:
     return sorted(seen.values())
 
 
-def load_corpus(settings: Settings, paths: list[Path] | None = None) -> Corpus:
+def load_corpus(settings: Settings, paths: list[Path] | None = None, cache: SourceCache | None = None) -> Corpus:
+    """Read and validate every file; with `cache`, unchanged files are not read again."""
     folders = sorted(((str(folder) + os.sep, kind) for folder, kind in settings.folders.items()),
                      key=lambda item: len(item[0]), reverse=True)
     corpus = Corpus()
@@ -86,7 +87,7 @@ def load_corpus(settings: Settings, paths: list[Path] | None = None) -> Corpus:
         corpus.sources += 1
         rel = settings.relpath(path)
         try:
-            document, findings, readable = _load_one(path, rel, _folder_kind(path, folders), settings)
+            document, findings, readable = _load_one(path, rel, _folder_kind(path, folders), settings, cache)
         except Exception as error:  # one file must never stop the others from being checked
             where = traceback.extract_tb(error.__traceback__)[-1]
             document, readable = None, False
@@ -101,13 +102,15 @@ def load_corpus(settings: Settings, paths: list[Path] | None = None) -> Corpus:
     return corpus
 
 
-def _load_one(path: Path, rel: str, kind: str | None, settings: Settings) -> tuple[Document | None, list[Finding], bool]:
+def _load_one(path: Path, rel: str, kind: str | None, settings: Settings,
+              cache: SourceCache | None = None) -> tuple[Document | None, list[Finding], bool]:
     """(document or None, findings, readable) for one file."""
     if os.path.islink(path) and not settings.inside(path):
         # A link out of the repository (to ~/.ssh, /etc, ...): never read, never published.
         return None, [Finding("frontmatter-invalid", "is a symbolic link to a file outside the repository; it is not "
                               "followed, read or published — copy the file into the repository instead", rel, None)], False
-    source = read_source(path, rel, expect_document=kind is not None, limits=settings.limits)
+    read = cache.read if cache is not None else read_source
+    source = read(path, rel, expect_document=kind is not None, limits=settings.limits)
     if not source.readable:
         return None, source.findings, False
     kind = kind or source.kind_hint  # front-matter that did not parse still names its kind
@@ -178,12 +181,12 @@ def _grade_and_waive(findings: list[Finding], settings: Settings, documents: dic
     return sorted(active, key=sort_key), sorted(waived, key=sort_key), sorted(resolved, key=sort_key)
 
 
-def check(settings: Settings, *, today: date | None = None, extra_rules=()) -> Report:
+def check(settings: Settings, *, today: date | None = None, extra_rules=(), cache: SourceCache | None = None) -> Report:
     """Check the tree. `extra_rules`: (family, function) pairs run after the built-in rules, as
     they are (a function named `my_rule` reports as `my-rule`); the test suite uses it to prove
     that a crashing rule is reported and the rest still runs."""
     today = today or date.today()
-    corpus = load_corpus(settings)
+    corpus = load_corpus(settings, cache=cache)
     graph = build_graph(corpus)
     rule_findings, crashed = _run_rules(Context(corpus, graph, settings, today), extra_rules)
     by_path = {document.rel: document for document in corpus.documents}

@@ -399,3 +399,28 @@ def iter_markdown(folder: Path) -> Iterator[Path]:
         for name in sorted(files):
             if not name.startswith(".") and name.lower().endswith(MARKDOWN_SUFFIXES):
                 yield Path(root) / name
+
+
+class SourceCache:
+    """Sources kept between builds of one process (`mkdocs serve`): a file is read and parsed
+    again only when its size, modification time or inode changed, so saving one document
+    re-parses one file. Sources are never modified after reading, so sharing them is safe."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple, tuple[tuple[int, int, int], Source]] = {}
+        self.reads = 0  # files actually read and parsed (the rest came from the cache)
+
+    def read(self, path: Path, rel: str, *, expect_document: bool, limits: Limits = DEFAULT_LIMITS) -> Source:
+        try:
+            status = os.stat(path)
+        except OSError:  # read_source reports it
+            return read_source(path, rel, expect_document=expect_document, limits=limits)
+        key = (str(path), rel, expect_document, limits)
+        stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+        cached = self._entries.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        self.reads += 1
+        source = read_source(path, rel, expect_document=expect_document, limits=limits)
+        self._entries[key] = (stamp, source)
+        return source

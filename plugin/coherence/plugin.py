@@ -17,12 +17,21 @@ from mkdocs.utils import get_relative_url
 from .config import ConfigError, Settings, parse_settings
 from .engine import Report, check
 from .findings import Severity
-from .loader import fence_unread_frontmatter
+from .loader import SourceCache, fence_unread_frontmatter
 from .render import environment, panel_context, render_panel
 
 log = get_plugin_logger("coherence")
 LOG_LEVEL = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
 MAX_SUMMARY_LINES = 50
+
+
+_SOURCE_CACHES: dict[Path, SourceCache] = {}
+
+
+def source_cache(config_dir: Path) -> SourceCache:
+    """One cache per project for the life of the process: `mkdocs serve` builds a new plugin
+    instance for each rebuild, so the cache cannot live on the instance."""
+    return _SOURCE_CACHES.setdefault(config_dir, SourceCache())
 
 
 def _key(path) -> str:
@@ -76,7 +85,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        self.report = report = check(self.settings)
+        self.report = report = check(self.settings, cache=source_cache(self.settings.config_dir))
         for finding in report.findings:
             LOG_LEVEL[finding.severity](f"{finding.rule}: {finding.location}: {finding.message}")
         for finding in report.waived:

@@ -1,6 +1,6 @@
 """Screenshots of the living site for the docs, made with the same tooling as the browser tests.
 
-    python docs/screenshots.py [OUTPUT_DIR]      # default: docs/assets/screenshots
+    python scripts/screenshots.py [OUTPUT_DIR]      # default: docs/assets/screenshots
 
 Builds `examples/three-features` into a temporary folder (never into the repository),
 serves it on 127.0.0.1, and drives Debian's chromium through Playwright (no browser

@@ -29,8 +29,9 @@ _SOURCE_CACHES: dict[Path, SourceCache] = {}
 
 
 def source_cache(config_dir: Path) -> SourceCache:
-    """One cache per project for the life of the process: `mkdocs serve` builds a new plugin
-    instance for each rebuild, so the cache cannot live on the instance."""
+    """One cache per project for the life of the process. MkDocs keeps one plugin instance
+    across serve rebuilds, but also across builds of different projects in one process (it
+    caches instances by plugin name), so the cache is keyed by project, not held per instance."""
     return _SOURCE_CACHES.setdefault(config_dir, SourceCache())
 
 

@@ -126,3 +126,11 @@ def test_rules_regraded_switched_off_and_waived(site):
     assert report["summary"]["waived"] == 1
     code, _ = check_json(project, "--strict")
     assert code == 1
+
+
+def test_range_hint_only_for_what_looks_like_a_split_range(site):
+    project = site({"docs/intents/a.md": '---\nstatus: draft\nuses: ["<script>", "<=3"]\n---\n# A\n'})
+    _, report = check_json(project)
+    hints = {f["message"].split("'")[1]: "quote the whole reference" in f["message"]
+             for f in findings(report, "unresolved-reference")}
+    assert hints == {"<script>": False, "<=3": True}

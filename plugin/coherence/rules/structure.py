@@ -4,6 +4,7 @@ come from reading and validating, before the graph exists)."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from typing import Iterator
 
@@ -15,6 +16,7 @@ from ..numbering import BaseUnreadable, base_clash_findings, base_decisions
 from . import Context
 
 CYCLE_EDGES = ("supersedes", "depends_on")
+RANGE_TAIL = re.compile(r"^(?:<|>|<=|>=|==|!=)\s*v?\d+(?:\.\d+){0,2}$")  # "<3" of "id@>=2,<3" split by YAML
 
 
 def duplicate_id(ctx: Context) -> Iterator[Finding]:
@@ -59,7 +61,7 @@ def unresolved_reference(ctx: Context) -> Iterator[Finding]:
     for document, reference in ctx.graph.unresolved:
         close = difflib.get_close_matches(reference.target, ids, n=1, cutoff=0.6) if not reference.is_path else []
         hint = f"; did you mean '{close[0]}'?" if close else "; check the id or the relative path"
-        if reference.raw[:1] in "<>=!":
+        if RANGE_TAIL.match(reference.raw):
             hint = ("; it looks like the second half of a range split by a comma: quote the whole reference, "
                     "e.g. \"customer-profile@>=2.1,<3\"")
         what = "path" if reference.is_path else "id"

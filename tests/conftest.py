@@ -7,7 +7,10 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,3 +94,42 @@ def free_port() -> int:
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode()
+
+
+def wait_for(url: str, condition, deadline: float, poke=None) -> str:
+    """Fetch `url` until `condition(html)` holds or `deadline` (monotonic) passes; `poke` (an
+    edit) is repeated every 5 s, in case the server's watcher started after the first one."""
+    html, poked = "", 0.0
+    while time.monotonic() < deadline:
+        if poke and time.monotonic() - poked > 5:
+            poke()
+            poked = time.monotonic()
+        try:
+            html = fetch(url)
+        except (OSError, urllib.error.URLError):
+            html = ""
+        if condition(html):
+            return html
+        time.sleep(0.3)
+    return html
+
+
+class Served:
+    """A running `mkdocs serve`: its base URL, the process, and (after it stops) its log."""
+
+    def __init__(self, base: str, process: subprocess.Popen):
+        self.base, self.process, self.output = base, process, ""
+
+
+@contextmanager
+def mkdocs_serve(project: Path):
+    """A real `mkdocs serve` (with livereload: without it nothing is watched) on a free port."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    served = Served(f"http://127.0.0.1:{port}/", process)
+    try:
+        yield served
+    finally:
+        process.terminate()
+        served.output = process.communicate(timeout=15)[0]

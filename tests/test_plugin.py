@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-import subprocess
-import sys
 import time
 
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import build, check_json, fetch, free_port
+from conftest import build, check_json, mkdocs_serve, wait_for
 
 CONSISTENT = {
     "docs/contracts/customer-profile.md": """\
@@ -146,35 +144,18 @@ def test_waived_findings_are_shown_as_waived(site):
 
 def test_serve_watches_outside_folders_and_keeps_serving_broken_trees(site):
     project = site(BROKEN)  # errors must not stop the preview
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                              cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/decisions/0001-inline-editing/"
-    try:
+    with mkdocs_serve(project) as served:
+        url = served.base + "decisions/0001-inline-editing/"
         deadline = time.monotonic() + 60
-        html = ""
-        while time.monotonic() < deadline:
-            try:
-                html = fetch(url)
-                break
-            except OSError:
-                time.sleep(0.3)
+        html = wait_for(url, lambda h: h != "", deadline)
         assert "coherence-status--accepted" in html
         decision = project / "decisions" / "0001-inline-editing.md"
         edited = decision.read_text().replace("status: accepted", "status: rejected")
-        rewritten = 0.0
-        while time.monotonic() < deadline and "coherence-status--rejected" not in html:
-            if time.monotonic() - rewritten > 5:  # again, in case the watcher started after the edit
-                decision.write_text(edited)
-                rewritten = time.monotonic()
-            time.sleep(0.3)
-            html = fetch(url)
+        html = wait_for(url, lambda h: "coherence-status--rejected" in h, deadline,
+                        poke=lambda: decision.write_text(edited))
         assert "coherence-status--rejected" in html
-        assert server.poll() is None
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=10)[0]
-    assert "Traceback" not in output
+        assert served.process.poll() is None
+    assert "Traceback" not in served.output
 
 
 def test_panels_show_findings_naming_the_document_and_resolved_conflicts(site):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-import urllib.error
 from datetime import date
 
 import pytest
@@ -14,7 +11,7 @@ from coherence.config import ConfigError, parse_settings, read_mkdocs_yml
 from coherence.engine import check
 from coherence.loader import Limits
 from coherence.output import render
-from conftest import check_json, fetch, free_port, run_cli
+from conftest import check_json, mkdocs_serve, run_cli, wait_for
 
 GOOD = "---\nkind: intent\nstatus: active\nowners: [web]\nsuccess: [{metric: m, target: '>= 1'}]\n---\n# Checkout\n"
 BROKEN = "---\nkind: intent\nstatus: active\nowners: [web\n---\n# Checkout\n"
@@ -22,52 +19,31 @@ BROKEN = "---\nkind: intent\nstatus: active\nowners: [web\n---\n# Checkout\n"
 NASTY = "---\nkind: intent\ndepends_on: [\"x\\0/y.md\"]\nuses: [\"c@" + "9" * 5000 + "\"]\n---\n# Nasty\n"
 
 
-def _wait_for(url: str, condition, deadline: float, poke=None) -> str:
-    html, poked = "", 0.0
-    while time.monotonic() < deadline:
-        if poke and time.monotonic() - poked > 5:  # again, in case the watcher started after the edit
-            poke()
-            poked = time.monotonic()
-        try:
-            html = fetch(url)
-        except (OSError, urllib.error.URLError):
-            html = ""
-        if condition(html):
-            return html
-        time.sleep(0.3)
-    return html
-
-
 def test_serve_shows_broken_yaml_on_the_page_keeps_serving_and_recovers(site):
     project = site({"docs/intents/checkout.md": GOOD})
     document = project / "docs" / "intents" / "checkout.md"
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                              cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/intents/checkout/"
-    try:
+    with mkdocs_serve(project) as served:
+        url = served.base + "intents/checkout/"
         deadline = time.monotonic() + 90
-        html = _wait_for(url, lambda h: "coherence-status--active" in h, deadline)
+        html = wait_for(url, lambda h: "coherence-status--active" in h, deadline)
         assert "coherence-status--active" in html
 
-        html = _wait_for(url, lambda h: 'data-rule="frontmatter-invalid"' in h, deadline,
-                         poke=lambda: document.write_text(BROKEN))
+        html = wait_for(url, lambda h: 'data-rule="frontmatter-invalid"' in h, deadline,
+                        poke=lambda: document.write_text(BROKEN))
         assert 'data-rule="frontmatter-invalid"' in html  # the panel names the problem
         assert "did not find expected" in html
         assert "<pre" in html and "owners: [web" in html  # the unread front-matter is shown as code
-        assert server.poll() is None
+        assert served.process.poll() is None
 
         (project / "docs" / "intents" / "nasty.md").write_text(NASTY)
-        nasty = _wait_for(f"http://127.0.0.1:{port}/intents/nasty/", lambda h: "coherence-panel" in h, deadline)
-        assert "coherence-panel" in nasty and server.poll() is None
+        nasty = wait_for(served.base + "intents/nasty/", lambda h: "coherence-panel" in h, deadline)
+        assert "coherence-panel" in nasty and served.process.poll() is None
 
-        html = _wait_for(url, lambda h: "coherence-status--active" in h and "frontmatter-invalid" not in h,
-                         deadline, poke=lambda: document.write_text(GOOD))
+        html = wait_for(url, lambda h: "coherence-status--active" in h and "frontmatter-invalid" not in h,
+                        deadline, poke=lambda: document.write_text(GOOD))
         assert "coherence-status--active" in html and 'data-rule="frontmatter-invalid"' not in html
-        assert server.poll() is None
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=15)[0]
+        assert served.process.poll() is None
+    output = served.output
     assert "Traceback" not in output
     assert "frontmatter-invalid: docs/intents/checkout.md:5" in output  # and in the log
 

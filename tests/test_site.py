@@ -10,15 +10,13 @@ import html as html_lib
 import json
 import re
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import REPO, build, fetch, free_port, run_cli, write_tree
+from conftest import REPO, build, fetch, mkdocs_serve, run_cli, wait_for, write_tree
 
 EXAMPLE = REPO / "examples" / "three-features"
 PACKAGE = REPO / "plugin" / "coherence"
@@ -297,36 +295,19 @@ def test_vendored_graph_library_matches_its_readme():
 
 def test_serve_regenerates_aggregate_pages_after_an_edit(tmp_path):
     project = example_copy(tmp_path)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                              cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}/"
-    try:
+    with mkdocs_serve(project) as served:
+        decisions_page = served.base + "coherence/decisions/"
         deadline = time.monotonic() + 90
-        log = ""
-        while time.monotonic() < deadline:
-            try:
-                log = fetch(base + "coherence/decisions/")
-                break
-            except OSError:
-                time.sleep(0.3)
+        log = wait_for(decisions_page, lambda h: h != "", deadline)
         assert 'coherence-status--proposed">proposed' in log
         decision = project / "decisions" / "0003-modal-profile-editor.md"
         edited = decision.read_text().replace("status: proposed", "status: rejected")
-        rewritten = 0.0
-        while time.monotonic() < deadline and 'coherence-status--rejected">rejected' not in log:
-            if time.monotonic() - rewritten > 5:  # again, in case the watcher started after the edit
-                decision.write_text(edited)
-                rewritten = time.monotonic()
-            time.sleep(0.3)
-            log = fetch(base + "coherence/decisions/")
+        log = wait_for(decisions_page, lambda h: 'coherence-status--rejected">rejected' in h, deadline,
+                       poke=lambda: decision.write_text(edited))
         assert 'coherence-status--rejected">rejected' in log
-        assert '"status": "rejected"' in fetch(base + "graph.json")
-        assert "decision 3 accepted 2 · rejected 1" in text_of(fetch(base + "coherence/"))
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=10)[0]
-    assert "Traceback" not in output
+        assert '"status": "rejected"' in fetch(served.base + "graph.json")
+        assert "decision 3 accepted 2 · rejected 1" in text_of(fetch(served.base + "coherence/"))
+    assert "Traceback" not in served.output
 
 
 def test_contract_catalogue_stays_small_for_hub_contracts(site):

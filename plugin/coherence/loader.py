@@ -83,6 +83,9 @@ class Source:
     # of document, so its page gets a panel showing why its front-matter was not read.
     kind_hint: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    # `meta` is exactly what MkDocs' own front-matter parse gives (no key was rewritten), so the
+    # plugin may hand it to MkDocs instead of letting MkDocs parse the block a second time.
+    mkdocs_meta: bool = False
 
     def problem(self, message: str, line: int | None = 1) -> None:
         self.findings.append(Finding("frontmatter-invalid", message, self.rel, line))
@@ -207,9 +210,79 @@ def _bad_scalar_line(root: yaml.Node) -> int | None:
     return None
 
 
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, with the tag resolution of plain text short-cut: a scalar that is
+    quoted, or whose first character starts no implicit type (int, bool, date, …), is a string
+    without trying each type's pattern. Same tags as the safe loader, far fewer Python calls
+    (the C parser calls back into Python for every node)."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        # Read per loader, not per process: another library may register resolvers later.
+        typed_first = frozenset(self.yaml_implicit_resolvers)  # '' and first characters
+        self._shortcut = None if None in typed_first or self.yaml_path_resolvers else typed_first
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and self._shortcut is not None \
+                and (not implicit[0] or value[:1] not in self._shortcut):
+            return _STR
+        return super().resolve(kind, value, implicit)
+
+    def descend_resolver(self, current_node, current_index):
+        if self.yaml_path_resolvers:  # none for the safe loader: nothing to track
+            super().descend_resolver(current_node, current_index)
+
+    def ascend_resolver(self):
+        if self.yaml_path_resolvers:
+            super().ascend_resolver()
+# Scalar tags built by the safe constructor's own functions (ints, dates, … keep its exact rules).
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}": getattr(yaml.constructor.SafeConstructor, f"construct_yaml_{name}")
+                for name in ("null", "bool", "int", "float", "timestamp")}
+
+
+class _Unusual(Exception):
+    """Something the fast constructor leaves to PyYAML's: merge keys, other tags, non-scalar keys."""
+
+
+def _construct_fast(loader, node: yaml.Node) -> Any:
+    """What `loader.construct_document(node)` returns, for alias-free trees of plain
+    mappings, lists and scalars (real front-matter), without PyYAML's per-node generator
+    machinery: about five times faster. Anything else raises `_Unusual`."""
+    tag, kind = node.tag, type(node)
+    if kind is yaml.ScalarNode:
+        if tag == _STR:
+            return node.value
+        build = _SCALAR_TAGS.get(tag)
+        if build is None:
+            raise _Unusual
+        return build(loader, node)
+    if kind is yaml.MappingNode and tag == _MAP:
+        mapping = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                raise _Unusual  # a list as a key: PyYAML's own error message
+            mapping[_construct_fast(loader, key_node)] = _construct_fast(loader, value_node)
+        return mapping
+    if kind is yaml.SequenceNode and tag == _SEQ:
+        return [_construct_fast(loader, item) for item in node.value]
+    raise _Unusual
+
+
+def _construct(loader, node: yaml.Node, block: str) -> Any:
+    if "*" not in block:  # aliases share one object between places: PyYAML's constructor keeps that
+        try:
+            return _construct_fast(loader, node)
+        except _Unusual:
+            pass
+    return loader.construct_document(node)
+
+
 def _parse_block(source: Source, block: str, first_line: int, limits: Limits) -> None:
     node = None
-    loader = _SafeLoader(block)
+    loader = _Loader(block)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -225,7 +298,7 @@ def _parse_block(source: Source, block: str, first_line: int, limits: Limits) ->
         # Without aliases (`*name`) nothing expands, and most blocks cannot nest this deep.
         if "*" in block or _may_nest_deeper(block, limits.nesting_depth):
             _check_expansion(node, limits.expanded_nodes, limits.nesting_depth)
-        data = loader.construct_document(node)
+        data = _construct(loader, node, block)
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         line = mark.line + first_line if mark else first_line
@@ -277,6 +350,8 @@ def _parse_block(source: Source, block: str, first_line: int, limits: Limits) ->
         bad = next(key for key in data if not isinstance(key, str))
         source.problem(f"front-matter key {bad!r} is not text; quote it", first_line)
         data = {str(key): value for key, value in data.items()}
+    else:
+        source.mkdocs_meta = True
     source.meta = data
     source.positions = _record_positions(node, first_line)
     source.has_frontmatter = True
@@ -408,7 +483,12 @@ class SourceCache:
 
     def __init__(self) -> None:
         self._entries: dict[tuple, tuple[tuple[int, int, int], Source]] = {}
+        self._latest: dict[str, Source] = {}  # str(path) -> the Source last returned for it
         self.reads = 0  # files actually read and parsed (the rest came from the cache)
+
+    def cached(self, path: Path) -> Source | None:
+        """The Source last read for `path` (as the check passed it, e.g. `Document.path`)."""
+        return self._latest.get(str(path))
 
     def read(self, path: Path, rel: str, *, expect_document: bool, limits: Limits = DEFAULT_LIMITS) -> Source:
         try:
@@ -419,8 +499,10 @@ class SourceCache:
         stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
         cached = self._entries.get(key)
         if cached is not None and cached[0] == stamp:
+            self._latest[str(path)] = cached[1]
             return cached[1]
         self.reads += 1
         source = read_source(path, rel, expect_document=expect_document, limits=limits)
         self._entries[key] = (stamp, source)
+        self._latest[str(path)] = source
         return source

@@ -11,6 +11,7 @@ Scenarios (each timed in a fresh subprocess, median of --repeat runs, peak RSS o
 - plugin overhead: `mkdocs build` of the same pages with and without the plugin, for the
   built-in and the material theme (one-entry nav: DESIGN §11);
 - a rebuild after editing one document (what `mkdocs serve` does on save);
+- `coherence --help` start-up, against starting the interpreter alone;
 - the git history pass: see `benchmarks/history.py`, run separately (it builds a repository).
 """
 
@@ -23,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -92,6 +94,16 @@ def run(code: str, root: Path, repeat: int) -> dict:
             "peak_mb": max(r["peak_mb"] for r in results)}
 
 
+def run_command(argv: list[str], repeat: int) -> dict:
+    """Median wall time of a whole command, interpreter start included."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(argv, capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    return {"seconds": statistics.median(times), "peak_mb": float("nan")}
+
+
 def corpus(base: Path, size: int, theme: str = "mkdocs", plugin: bool = True) -> Path:
     root = base / f"{size}-{theme}-{'plugin' if plugin else 'plain'}"
     if not root.exists():
@@ -104,7 +116,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 documents only")
     parser.add_argument("--full", action="store_true", help="add 100,000 documents to the check scenario")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=("check", "build", "rebuild"), help="run one scenario")
+    parser.add_argument("--only", choices=("check", "build", "rebuild", "startup"), help="run one scenario")
     args = parser.parse_args()
     sizes = [1000] if args.quick else [1000, 10000]
     check_sizes = sizes + ([100000] if args.full else [])
@@ -128,13 +140,19 @@ def main() -> None:
                          run(REBUILD, corpus(base, 1000, plugin=False), args.repeat),
                          "the same rebuild without the plugin"))
 
+    if args.only in (None, "startup"):
+        cli = [sys.executable, "-c", "import sys; from coherence.cli import main; sys.argv = ['coherence', '--help']; main()"]
+        rows.append(("`coherence --help`", run_command(cli, 5 * args.repeat),
+                     run_command([sys.executable, "-c", "pass"], 5 * args.repeat), "`python -c pass`"))
+
     print(f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
           f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores\n")
     print("| scenario | time | peak memory | baseline | baseline time | ratio |")
     print("|---|---:|---:|---|---:|---:|")
     for name, measured, baseline, what in rows:
         ratio = measured["seconds"] / baseline["seconds"] if baseline["seconds"] else float("nan")
-        print(f"| {name} | {measured['seconds']:.2f} s | {measured['peak_mb']:.0f} MB | {what} | "
+        memory = "–" if measured["peak_mb"] != measured["peak_mb"] else f"{measured['peak_mb']:.0f} MB"
+        print(f"| {name} | {measured['seconds']:.2f} s | {memory} | {what} | "
               f"{baseline['seconds']:.2f} s | {ratio:.2f}× |")
 
 

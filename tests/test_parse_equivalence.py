@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coherence.loader import read_source
+from coherence.loader import _scan_headings_by_line, read_source, scan_headings
 
 _COMMON = dict(deadline=None, database=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("parse-ci", derandomize=True, max_examples=300, **_COMMON)
@@ -119,3 +119,15 @@ def test_generated_front_matter_parses_exactly_like_mkdocs(tmp_path_factory, dat
     source = _loaded(tmp_path_factory.mktemp("p"), block)
     assert source.has_frontmatter and source.mkdocs_meta
     assert _same(source.meta, expected), (block, source.meta, expected)
+
+
+_lines = st.lists(st.one_of(
+    st.sampled_from(["# Title", "## Status", "### Deep ###", "#NoSpace", "####### seven", "#\tTab", "  # indented",
+                     "```", "~~~", "```python", "text", "", "Accepted", "# Ends with hashes ##", "\x0c# after a form feed"]),
+    st.text(alphabet="# `~ab\t\x85", max_size=12)), max_size=25)
+
+
+@given(lines=_lines)
+def test_the_one_pass_heading_scan_matches_the_line_by_line_scan(lines):
+    body = "\n".join(lines)
+    assert scan_headings(body) == _scan_headings_by_line(body)

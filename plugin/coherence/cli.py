@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNKNOWN = 0, 1, 2
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
 
 def _config_file(path: str, config: str | None) -> Path:
+    from pathlib import Path  # not at start-up: `coherence --help` stays fast
+
     if config:
         return Path(config)
     candidate = Path(path)
@@ -38,6 +41,8 @@ def _check(args: argparse.Namespace) -> int:
         print(f"coherence: {error}" if isinstance(error, FileNotFoundError) else str(error), file=sys.stderr)
         return EXIT_UNKNOWN
     if getattr(args, "base", None):
+        import dataclasses
+
         settings = dataclasses.replace(settings, base=args.base)
     from .cli_workflow import check_base, only_new
 
@@ -116,6 +121,8 @@ def _context(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    import json
+
     from .schema import json_schema
 
     print(json.dumps(json_schema(), indent=2))

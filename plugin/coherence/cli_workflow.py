@@ -6,13 +6,12 @@ Only argparse is imported at start-up; each command imports its core when it run
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
-import subprocess
 import sys
-import tarfile
-import tempfile
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 from .cli import EXIT_CLEAN, EXIT_UNKNOWN, project_arguments
 
@@ -37,6 +36,8 @@ def _settings(args: argparse.Namespace):
 
 def _shown(path: Path) -> str:
     """A path as the user can open it from the current directory."""
+    from pathlib import Path
+
     relative = os.path.relpath(path, Path.cwd())
     return Path(path).as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
@@ -62,6 +63,12 @@ def check_base(settings, new_only: bool) -> str | None:
 
 def report_at(settings, revision: str):
     """The report of the same project as it was at `revision` (None when it had no mkdocs.yml there)."""
+    import dataclasses
+    import subprocess
+    import tarfile
+    import tempfile
+    from pathlib import Path
+
     from .config import read_mkdocs_yml
     from .engine import check
     from .numbering import _git
@@ -90,6 +97,7 @@ def _key(finding) -> tuple:
 
 def only_new(report, settings):
     """The report limited to findings the base revision does not have (by rule, file and message)."""
+    import dataclasses
     from collections import Counter
 
     base = report_at(settings, settings.base)
@@ -148,6 +156,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _renumber(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .engine import discover, load_corpus
     from .files import WriteRefused
     from .numbering import BaseUnreadable, adr_number, apply_renumber, base_decisions, plan_renumber
@@ -234,6 +244,8 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .files import WriteRefused
     from .importer import apply_import, plan_import
 

@@ -470,7 +470,7 @@ def _targets(corpus: Corpus, graph) -> set[str]:
     """Ids whose material changes matter: everything referenced (all documents without a graph)."""
     if graph is None:
         return {d.id for d in corpus.documents}
-    return {target for _, target in graph.graph.edges()}
+    return {target for _, target, _ in graph.edges()}
 
 
 def _find_stamped(history: History, corpus: Corpus, materials) -> None:

@@ -1,4 +1,5 @@
-"""The one-hop graph on a document's panel: laid out here, drawn as inline SVG by the template.
+"""The one-hop graph on a document's panel: laid out and drawn as inline SVG here (`svg`), so
+a panel costs a few string joins rather than a hundred template lookups.
 
 No JavaScript: the document sits in the middle, what it references on the right, what
 references it on the left, one box per neighbour with every edge type between the two
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable
+
+from markupsafe import Markup
 
 from .graph import Graph
 
@@ -73,16 +76,15 @@ class LocalGraph:
 
 def local_graph(graph: Graph, document_id: str, url_of: Callable[[str], str | None]) -> LocalGraph | None:
     """Layout of `document_id` and its neighbours, or None when it has none."""
-    g = graph.graph
-    if document_id not in g:
+    if document_id not in graph.succ:
         return None
     links: dict[str, dict[str, list[str]]] = {}  # neighbour -> {"out": [...], "in": [...]}
-    for _, target, data in g.out_edges(document_id, data=True):
+    for target, datas in graph.succ[document_id].items():
         if target != document_id:
-            links.setdefault(target, {"out": [], "in": []})["out"].append(_edge_label(data))
-    for source, _, data in g.in_edges(document_id, data=True):
+            links.setdefault(target, {"out": [], "in": []})["out"].extend(_edge_label(data) for data in datas)
+    for source, datas in graph.pred[document_id].items():
         if source != document_id:
-            links.setdefault(source, {"out": [], "in": []})["in"].append(_edge_label(data))
+            links.setdefault(source, {"out": [], "in": []})["in"].extend(_edge_label(data) for data in datas)
     if not links:
         return None
     right = sorted(n for n, l in links.items() if l["out"])
@@ -124,3 +126,50 @@ def _edge_label(data: dict) -> str:
     if data.get("range"):
         label += f" @{data['range']}"
     return label
+
+
+def _escape(text) -> str:
+    """markupsafe's escaping, byte for byte, at half its cost on short strings (no Markup built)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;") \
+        .replace("'", "&#39;")
+
+
+_DEFS = ('<defs><marker id="coherence-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+         'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+         'class="coherence-arrowhead"/></marker></defs>')
+
+
+def _node(box: Box, css: str) -> str:
+    return (f'<g class="{css}"><title>{_escape(box.id)}: {_escape(box.title)} ({_escape(box.kind)}, '
+            f'{_escape(box.status)})</title><rect x="{box.x}" y="{box.y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
+            f'<text x="{box.x + BOX_W // 2}" y="{box.y + 17}" text-anchor="middle">{_escape(box.label)}</text></g>')
+
+
+def svg(layout: LocalGraph, document_id: str) -> Markup:
+    """The layout as an escaped `<figure>` with inline SVG: edges, then the centre, then the
+    neighbours (each a link to its page when it has one), then the "+N more" notes."""
+    parts = [
+        '<figure class="coherence-local-graph">\n'
+        f'<svg viewBox="0 0 {layout.width} {layout.height}" width="{layout.width}" height="{layout.height}" '
+        f'role="img" aria-label="{_escape(document_id)} and the documents one link away" '
+        'xmlns="http://www.w3.org/2000/svg">\n' + _DEFS + "\n"]
+    for line in layout.lines:
+        markers = (' marker-end="url(#coherence-arrow)"' if line.outgoing and line.x2 > line.x1 else "") \
+            + (' marker-start="url(#coherence-arrow)"' if line.incoming else "")
+        parts.append(f'<path class="coherence-edge" data-types="{_escape(line.types)}" d="{line.d}"{markers}/>\n'
+                     f'<text class="coherence-edge-label" x="{line.lx}" y="{line.ly}" '
+                     f'text-anchor="{line.anchor}">{_escape(line.label)}</text>\n')
+    centre = layout.centre
+    parts.append(_node(centre, f"coherence-node coherence-node--centre coherence-kind--{_escape(centre.kind)}") + "\n")
+    for box in layout.boxes:
+        node = _node(box, f'coherence-node coherence-kind--{_escape(box.kind)} coherence-status--{_escape(box.status)}" '
+                          f'data-id="{_escape(box.id)}')
+        parts.append(f'<a href="{_escape(box.url)}">{node}</a>' if box.url else node)
+    if layout.more_left:
+        parts.append(f'<text class="coherence-more" x="88" y="{layout.height - 8}" text-anchor="middle">'
+                     f'+{layout.more_left} more (listed above)</text>')
+    if layout.more_right:
+        parts.append(f'<text class="coherence-more" x="{layout.width - 88}" y="{layout.height - 8}" '
+                     f'text-anchor="middle">+{layout.more_right} more (listed above)</text>')
+    parts.append("</svg>\n</figure>")
+    return Markup("".join(parts))

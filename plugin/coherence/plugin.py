@@ -10,7 +10,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
@@ -18,7 +18,7 @@ from .config import ConfigError, Settings, parse_settings
 from .engine import Report, check
 from .findings import Severity
 from .loader import SourceCache, fence_unread_frontmatter
-from .render import environment, panel_context, render_panel
+from .render import panel_context, panel_template, render_panel
 
 log = get_plugin_logger("coherence")
 LOG_LEVEL = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
@@ -35,9 +35,42 @@ def source_cache(config_dir: Path) -> SourceCache:
     return _SOURCE_CACHES.setdefault(config_dir, SourceCache())
 
 
-def _key(path) -> str:
-    """One spelling per file: MkDocs gives absolute paths, the core resolved ones."""
-    return os.path.normcase(os.path.realpath(path))
+class _RealPaths:
+    """`os.path.realpath`, normcased, with each folder resolved once: resolving a path lstats
+    every component, and one build looks at thousands of files in a few folders."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def folder(self, folder) -> str:
+        folder = os.path.abspath(folder)
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder)
+        return real
+
+    def real(self, path) -> str:
+        folder, name = os.path.split(os.path.abspath(path))
+        joined = os.path.join(self.folder(folder), name)
+        return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+    def key(self, path) -> str:
+        """One spelling per file: MkDocs gives absolute paths, the core resolved ones."""
+        return os.path.normcase(self.real(path))
+
+
+def _fresh_copy(value):
+    """A deep copy of parsed YAML (dicts, lists, tuples, sets; the scalars are immutable), at a
+    fraction of copy.deepcopy's cost."""
+    if isinstance(value, dict):
+        return {key: _fresh_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fresh_copy(item) for item in value]
+    if isinstance(value, tuple):  # !!pairs and !!omap give (key, value) tuples
+        return tuple(_fresh_copy(item) for item in value)
+    if isinstance(value, set):
+        return set(value)
+    return value
 
 
 class CoherenceConfig(base.Config):
@@ -67,9 +100,11 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         self.serving = False
         self.settings: Settings | None = None
         self.report: Report | None = None
-        self.documents: dict[str, object] = {}  # normalised absolute path -> Document
+        self.documents: dict[str, object] = {}  # page's abs_src_path, as MkDocs spells it -> Document
         self.pages: dict[str, File] = {}  # document id -> its File, for links
         self.published = None  # publish.Published of the current build
+        self.panel = None  # the panel's jinja2.Template for the current build
+        self.shared_sources: dict[str, object] = {}  # abs_src_path -> loader.Source given to MkDocs
 
     def on_startup(self, *, command, dirty) -> None:
         self.serving = command == "serve"
@@ -93,35 +128,40 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             reason = f" ({finding.waiver.reason})" if finding.waiver.reason else ""
             log.info(f"waived {finding.rule}: {finding.location}: {finding.message}{reason}")
         self._publish_outside_folders(files, config)
-        unreadable = {_key(self.settings.config_dir / rel) for rel in report.corpus.unreadable}
+        # Each file is resolved once per build; page events look documents up by abs_src_path.
+        paths = _RealPaths()
+        unreadable = {paths.key(self.settings.config_dir / rel) for rel in report.corpus.unreadable}
+        by_key = {paths.key(d.path): d for d in report.corpus.documents}
+        project = {paths.folder(root) for root in (self.settings.docs_dir, *(f.parent for f in self.settings.folders))}
+        self.documents, self.pages, self.shared_sources = {}, {}, {}
         for file in list(files):
-            if file.abs_src_path and _key(file.abs_src_path) in unreadable:
+            if not file.abs_src_path:
+                continue
+            real = paths.real(file.abs_src_path)
+            key = os.path.normcase(real)
+            if key in unreadable:
                 files.remove(file)  # MkDocs would crash decoding it; the finding says why
-            elif self._leaves_repository(file):
+            elif self._leaves_repository(file, real, paths, project):
                 # MkDocs follows symlinks; a link to ~/.ssh or /etc must not be published.
                 log.warning(f"{file.src_uri} is a symbolic link to a file outside the repository; not published")
                 files.remove(file)
-        self.documents = {_key(d.path): d for d in report.corpus.documents}
-        self.pages = {}
-        for file in files:
-            document = self.documents.get(_key(file.abs_src_path)) if file.abs_src_path else None
-            if document is not None:
+            elif key in by_key:
+                document = self.documents[file.abs_src_path] = by_key[key]
                 self.pages.setdefault(document.id, file)
         from .publish import generate  # generated pages, graph.json, llms.txt, context bundles
 
         self.published = generate(config, files, report, self.pages)
+        self.panel = panel_template(config.theme.dirs)
         return files
 
-    def _leaves_repository(self, file: File) -> bool:
-        """A file of the project (not of a theme) whose real path, links resolved, is outside."""
+    def _leaves_repository(self, file: File, real: str, paths: _RealPaths, project: set[str]) -> bool:
+        """A file of the project (not of a theme) whose real path (`real`, links resolved) is
+        outside. `project`: the real paths of docs_dir and of the folders that hold published ones."""
         if not file.abs_src_path or not file.src_dir:
             return False
-        src_dir = os.path.realpath(file.src_dir)
-        project = (self.settings.docs_dir, *(folder.parent for folder in self.settings.folders))
-        if not any(src_dir == os.path.realpath(root) for root in project):
+        if paths.folder(file.src_dir) not in project:
             return False  # a theme's own file
-        return os.path.realpath(file.abs_src_path) != os.path.abspath(file.abs_src_path) \
-            and not self.settings.inside(file.abs_src_path)
+        return real != os.path.abspath(file.abs_src_path) and not self.settings.inside(file.abs_src_path)
 
     def _publish_outside_folders(self, files: Files, config) -> None:
         """Folders mapped outside docs_dir are published under their own name."""
@@ -139,33 +179,65 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
                         continue
                     files.append(File(uri, str(folder.parent), config.site_dir, config.use_directory_urls))
 
-    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+    # --- sharing the front-matter parse with MkDocs (DESIGN §11: parse each file once) -------
+
+    @event_priority(100)  # first: a plugin that supplies a page's source itself runs later and wins
+    def on_page_read_source(self, page, config) -> str | None:
+        """A document's page with a trivial front-matter block: MkDocs would parse the real one
+        again, and the check already did. `_restore_meta` gives the page its meta back. Only for
+        front-matter the check read exactly as MkDocs reads it (`Source.mkdocs_meta`)."""
+        document = self.documents.get(page.file.abs_src_path)
+        source = source_cache(self.settings.config_dir).cached(document.path) if document is not None else None
+        if source is None or not (source.has_frontmatter and source.mkdocs_meta):
+            return None
+        self.shared_sources[page.file.abs_src_path] = source
+        # MkDocs' get_data parses "{}" and keeps body.lstrip("\n"), as it would after the real block.
+        return "---\n{}\n---\n" + source.body
+
+    @event_priority(100)  # before any other plugin or theme looks at page.meta
+    def _restore_meta(self, markdown: str, page, config, files) -> None:
+        source = self.shared_sources.pop(page.file.abs_src_path, None)
+        # Unless another plugin replaced the source we gave: then MkDocs parsed that one itself.
+        if source is not None and page.meta == {} and markdown == source.body.lstrip("\n"):
+            page.meta = _fresh_copy(source.meta)  # pages and plugins may change it; the cache may not
+
+    def _escape_title_and_fence(self, markdown: str, page, config, files) -> str:
         # Themes print `page.title` unescaped (nav, <title>); a document's title is front-matter
         # text like any other, so it must reach the HTML as text.
-        title = page.meta.get("title")
-        if isinstance(title, str) and page.file.abs_src_path and _key(page.file.abs_src_path) in self.documents:
-            page.meta["title"] = escape(title, quote=False)
-        if page.file.abs_src_path and _key(page.file.abs_src_path) in self.documents:
+        if page.file.abs_src_path in self.documents:
+            title = page.meta.get("title")
+            if isinstance(title, str):
+                page.meta["title"] = escape(title, quote=False)
             # Front-matter MkDocs could not read stays in the page: show it as code, never as HTML.
             markdown = fence_unread_frontmatter(markdown)
         return markdown
 
-    def on_page_content(self, html: str, page, config, files) -> str:
-        document = self.documents.get(_key(page.file.abs_src_path)) if page.file.abs_src_path else None
+    @event_priority(100)  # first: other plugins see the generated pages whole
+    def _finish_generated_page(self, html: str, page, config, files) -> str:
+        return self.published.finish_page(page.file, html) if self.published else html
+
+    def _add_panel(self, html: str, page, config, files) -> str:
+        document = self.documents.get(page.file.abs_src_path)
         if document is None:
             return html
 
-        def url_of(document_id: str) -> str | None:
-            target = self.pages.get(document_id)
-            return get_relative_url(target.url, page.url) if target else None
+        urls: dict[str, str | None] = {}  # a neighbour is linked from the lists and the local graph
 
-        env = environment(config.theme.dirs)
+        def url_of(document_id: str) -> str | None:
+            if document_id not in urls:
+                target = self.pages.get(document_id)
+                urls[document_id] = get_relative_url(target.url, page.url) if target else None
+            return urls[document_id]
+
         context = self.published.context_urls.get(document.id) if self.published else None
-        panel = render_panel(env, panel_context(document, self.report, url_of,
-                                                get_relative_url(context, page.url) if context else None))
+        panel = render_panel(self.panel, panel_context(document, self.report, url_of,
+                                                       get_relative_url(context, page.url) if context else None))
         # Below the page's own title, above its body.
         head, closed, tail = html.partition("</h1>")
         return head + closed + panel + tail if closed and html.lstrip().startswith("<h1") else panel + html
+
+    on_page_markdown = CombinedEvent(_restore_meta, _escape_title_and_fence)
+    on_page_content = CombinedEvent(_finish_generated_page, _add_panel)
 
     def on_serve(self, server, config, builder):
         for folder in self.settings.folders:

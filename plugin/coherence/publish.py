@@ -13,10 +13,10 @@ from importlib.resources import files as package_files
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .context import bundle
+from .context import ContextBundles
 from .engine import Report
-from .graph_json import dumps, graph_data, llms_txt, schema_text, script_json
-from .pages import PAGES, markdown_environment, render_pages
+from .graph_json import dumps, graph_data, llms_txt, schema_text, script_safe
+from .pages import PAGES, HtmlBlocks, markdown_environment, render_pages
 from .site import SiteModel
 
 log = get_plugin_logger("coherence")
@@ -58,9 +58,16 @@ def _mentions(nav, prefix: str) -> bool:
 
 @dataclass
 class Published:
-    """What one build generated: the context bundle of each document, for the panels."""
+    """What one build generated: the context bundle of each document, for the panels, and the
+    generated pages, whose HTML blocks go in once MkDocs has converted their Markdown."""
 
     context_urls: dict[str, str] = field(default_factory=dict)  # id -> URL relative to the site root
+    pages: dict[str, tuple[File, HtmlBlocks]] = field(default_factory=dict)  # src_uri -> (file, blocks)
+
+    def finish_page(self, file: File, html: str) -> str:
+        """The HTML of a converted page, with a generated page's HTML blocks put in."""
+        generated = self.pages.get(file.src_uri)
+        return generated[1].inject(html) if generated is not None and generated[0] is file else html
 
 
 def generate(config, files: Files, report: Report, pages: dict[str, File]) -> Published:
@@ -87,19 +94,20 @@ def generate(config, files: Files, report: Report, pages: dict[str, File]) -> Pu
         add(PublishedFile.generated(config, uri, content=_package_text(*parts)))
         assets[name] = uri
 
-    data = graph_data(model, context_url=lambda i: published.context_urls.get(i))
+    graph_json = dumps(graph_data(model, context_url=lambda i: published.context_urls.get(i)))
     machine = {
-        "graph.json": dumps(data),
+        "graph.json": graph_json,
         "graph.schema.json": schema_text(),
-        f"{ASSETS_DIR}/graph-data.js": "window.coherenceGraph = " + script_json(data) + ";\n",
+        f"{ASSETS_DIR}/graph-data.js": "window.coherenceGraph = " + script_safe(graph_json.rstrip("\n")) + ";\n",
         "llms.txt": llms_txt(model, config.site_name, config.site_description, page_url,
                              lambda i: published.context_urls[i]),
     }
     for uri, content in machine.items():
         add(PublishedFile.generated(config, uri, content=content))
         assets[uri.rsplit("/", 1)[-1]] = uri
+    bundles = ContextBundles(report)
     for document_id, uri in published.context_urls.items():
-        add(PublishedFile.generated(config, uri, content=bundle(report, document_id)))
+        add(PublishedFile.generated(config, uri, content=bundles.bundle(document_id)))
 
     page_files = {spec.name: File.generated(config, f"{PAGES_DIR}/{spec.name}.md", content="")
                   for spec in PAGES}
@@ -107,6 +115,7 @@ def generate(config, files: Files, report: Report, pages: dict[str, File]) -> Pu
     rendered = render_pages(model, env, {name: f.url for name, f in page_files.items()},
                             {name: f.src_uri for name, f in page_files.items()}, assets)
     for name, file in page_files.items():
-        file.content_string = rendered[name]
+        file.content_string = rendered[name].markdown
+        published.pages[file.src_uri] = (file, rendered[name].html)
         add(file)
     return published

@@ -48,26 +48,27 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
                   context_url: str | None = None) -> dict:
     """What a document's panel shows; `url_of(id)` gives a link relative to the page, or None;
     `context_url` the document's context bundle, relative to the page."""
-    from .local_graph import local_graph
+    from .local_graph import local_graph, svg
     from .site import category, what_to_do
 
-    index = report.graph.index
+    graph = report.graph
+    index = graph.index
 
     def link(other_id: str, edge: dict) -> Link:
         other = index.get(other_id)
         detail = edge.get("range") or edge.get("fact")
         return Link(edge["type"], other_id, other.title if other else other_id, url_of(other_id), detail)
 
-    graph = report.graph.graph
-    outgoing = [link(target, data) for _, target, data in graph.out_edges(document.id, data=True)] \
-        if document.id in graph else []
-    incoming = [link(source, data) for source, data in report.graph.references_to(document.id)] \
-        if document.id in graph else []
-    unresolved = report.graph.unresolved_of.get(document.id, []) if index.get(document.id) is document else []
+    linked = document.id in graph.succ
+    outgoing = [link(target, data) for target, datas in graph.succ[document.id].items() for data in datas] \
+        if linked else []
+    incoming = [link(source, data) for source, data in graph.references_to(document.id)] if linked else []
+    unresolved = graph.unresolved_of.get(document.id, []) if index.get(document.id) is document else []
     findings, waived, resolved = report.about(document)
-    facts = [("version", document.values.get("version")), ("goal", document.values.get("goal")),
-             ("risk", document.values.get("risk")), ("decides", document.values.get("decides")),
-             ("date", document.values.get("date"))]
+    categories = [category(f) for f in findings]
+    values = document.values
+    facts = [(name, values.get(name)) for name in ("version", "goal", "risk", "decides", "date")]
+    layout = local_graph(graph, document.id, url_of)
     return {
         "document": document,
         "owners": document.owners,
@@ -75,18 +76,27 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
         "outgoing": sorted(outgoing, key=lambda l: (l.type, l.id)),
         "incoming": sorted(incoming, key=lambda l: (l.type, l.id)),
         "unresolved": unresolved,
-        "findings": [(CATEGORY_ADMONITION[category(f)], f) for f in findings],
+        "findings": [(CATEGORY_ADMONITION[c], f) for c, f in zip(categories, findings)],
         # (admonition class, category: error/conflict/stale/warning/info, finding, what to do)
-        "categorised": [(CATEGORY_ADMONITION[category(f)], category(f), f, what_to_do(f)) for f in findings],
+        "categorised": [(CATEGORY_ADMONITION[c], c, f, what_to_do(f)) for c, f in zip(categories, findings)],
         "waived": waived,
         "resolved": resolved,
-        "status": report.graph.effective_status(document),
-        "tags": [str(tag) for tag in document.values.get("tags") or []],
-        "local_graph": local_graph(report.graph, document.id, url_of),
+        "status": graph.effective_status(document),
+        "tags": [str(tag) for tag in values.get("tags") or []],
+        "local_graph": layout,
+        "local_graph_svg": svg(layout, document.id) if layout is not None else None,  # drawn from local_graph
         "context_url": context_url,
     }
 
 
-def render_panel(env: jinja2.Environment, context: dict) -> str:
-    return env.get_template("coherence/panel.html").render(**context)
+PANEL_TEMPLATE = "coherence/panel.html"
 
+
+def panel_template(template_dirs: Iterable[str] = ()) -> jinja2.Template:
+    """The panel template of a theme. Looked up once per build: the lookup checks the file's
+    modification time, so an edited override is picked up by the next build, not every page."""
+    return environment(template_dirs).get_template(PANEL_TEMPLATE)
+
+
+def render_panel(template: jinja2.Template, context: dict) -> str:
+    return template.render(context)

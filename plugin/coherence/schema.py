@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -34,14 +35,20 @@ class Invalid(Exception):
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
+    if isinstance(value, str):
+        text = value.strip()
+        if text:
+            return text
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise Invalid(f"must be text; write it in quotes: \"{value}\"")
     raise Invalid(f"must be text, not {_describe(value)}")
 
 
 def _text_list(value: Any) -> list[str]:
+    if type(value) is list:  # fast path: a list of non-blank plain strings, the usual case
+        stripped = [item.strip() if type(item) is str else "" for item in value]
+        if all(stripped):
+            return stripped
     if isinstance(value, str):
         raise Invalid(f"must be a list, e.g. [{value}]")
     if not isinstance(value, list):
@@ -97,6 +104,8 @@ def _text_map(value: Any) -> dict[str, str]:
 
 
 def _records(required: tuple[str, ...], allowed: tuple[str, ...]) -> Callable[[Any], list[dict]]:
+    known, has_target, has_value = frozenset(allowed), "target" in allowed, "value" in allowed
+
     def check(value: Any) -> list[dict]:
         if not isinstance(value, list):
             raise Invalid(f"must be a list of {{{', '.join(required)}}} entries, not {_describe(value)}")
@@ -106,15 +115,15 @@ def _records(required: tuple[str, ...], allowed: tuple[str, ...]) -> Callable[[A
             missing = [key for key in required if entry.get(key) in (None, "")]
             if missing:
                 raise Invalid(f"item {index + 1} lacks {', '.join(missing)}", index)
-            unknown = [key for key in entry if key not in allowed]
-            if unknown:
+            if not known.issuperset(entry):  # the list below only to name the first stranger
+                unknown = [key for key in entry if key not in allowed]
                 raise Invalid(f"item {index + 1} has unknown key '{unknown[0]}'; allowed: {', '.join(allowed)}", index)
             if "measured" in entry and parse_date(entry["measured"]) is None:
                 raise Invalid(f"item {index + 1}: measured must be a date like 2026-01-31", index)
-            if "target" in allowed and parse_target(entry["target"]) is None:
+            if has_target and parse_target(entry["target"]) is None:
                 raise Invalid(f"item {index + 1}: target {_describe(entry['target'])} is not a comparison; "
                               "write e.g. \">= 60%\", \"< 200ms\" or \"<= 500\"", index)
-            if "value" in allowed and parse_measure(entry["value"]) is None:
+            if has_value and parse_measure(entry["value"]) is None:
                 raise Invalid(f"item {index + 1}: value {_describe(entry['value'])} is not a number; "
                               "write e.g. 58%, 240ms or 500", index)
         return value
@@ -122,6 +131,17 @@ def _records(required: tuple[str, ...], allowed: tuple[str, ...]) -> Callable[[A
 
 
 def _references(value: Any) -> list[str]:
+    if type(value) is list:  # fast path: every item valid; the checks below say what is wrong
+        stripped = []
+        for item in value:
+            if type(item) is not str:
+                break
+            text = item.strip()
+            if not text or ("@" in item and parse_range(item.partition("@")[2]) is None):
+                break
+            stripped.append(text)
+        else:
+            return stripped
     if isinstance(value, str):
         raise Invalid(f"must be a list of references, e.g. [{value}]")
     if not isinstance(value, list):
@@ -271,14 +291,30 @@ def _ranked_risks(gates: dict) -> tuple[str, ...]:
     return tuple(dict.fromkeys(("low", "medium", "high", *gates)))
 
 
-def default_id(path: Path, kind: str) -> str:
+@lru_cache(maxsize=64)
+def _risk_check(tiers: tuple) -> Callable[[Any], str]:
+    """The `risk` checker for these gate tiers: one per configuration, not one per document."""
+    return _choice(_ranked_risks(dict.fromkeys(tiers)))
+
+
+_KIND_CHECK = _choice(KINDS)
+# kind -> {key: spec} for the keys of that kind's contract
+_KEYS_OF = {kind: {name: spec for name, spec in KEYS.items() if kind in spec.kinds} for kind in KINDS}
+_REFERENCE_KEYS = (*REFERENCE_KEYS, "superseded_by")
+
+
+def default_id(path: Path, kind: str, stem: str | None = None) -> str:
+    stem = path.stem if stem is None else stem
     if kind == "decision":
-        number = re.match(r"^(\d+)", path.stem)
+        number = _LEADING_NUMBER.match(stem)
         # log4brains names files by date (20200925-title): a date is no ADR number.
         if number and not (len(number.group(1)) == 8 and parse_date(
                 f"{number.group(1)[:4]}-{number.group(1)[4:6]}-{number.group(1)[6:]}")):
             return f"ADR-{int(number.group(1)):04d}"
-    return path.stem
+    return stem
+
+
+_LEADING_NUMBER = re.compile(r"^(\d+)")
 
 
 def _status(kind: str, value: Any, document: Document) -> str:
@@ -307,17 +343,17 @@ def _status(kind: str, value: Any, document: Document) -> str:
 
 def build_document(source: Source, folder_kind: str | None, gates: dict) -> tuple[Document | None, list[Finding]]:
     """Validate one source into a Document (None when it is no document) plus its findings."""
-    meta, rel = source.meta, source.rel
+    meta, rel, positions = source.meta, source.rel, source.positions
     findings: list[Finding] = []
 
     def fail(rule: str, key: str, message: str, item: int | str | None = None, severity: Severity | None = None) -> None:
-        findings.append(Finding(rule, message, rel, source.positions.of(key, item) or 1, severity=severity))
+        findings.append(Finding(rule, message, rel, positions.of(key, item) or 1, severity=severity))
 
     raw_kind = meta.get("kind")
     kind = folder_kind
     if raw_kind is not None:
         try:
-            kind = _choice(KINDS)(raw_kind)
+            kind = _KIND_CHECK(raw_kind)
         except Invalid:
             fail("schema", "kind", f"kind '{raw_kind}' is unknown; allowed: {', '.join(KINDS)}"
                  f"{_suggest(str(raw_kind), KINDS)}")
@@ -325,58 +361,65 @@ def build_document(source: Source, folder_kind: str | None, gates: dict) -> tupl
     if kind is None:
         return None, findings  # an ordinary page
 
+    stem = source.path.stem
     document = Document(
-        path=source.path, rel=rel, kind=kind, id=default_id(source.path, kind),
-        title=source.path.stem, status=None, positions=source.positions,
+        path=source.path, rel=rel, kind=kind, id=default_id(source.path, kind, stem),
+        title=stem, status=None, positions=positions,
     )
+    values = document.values
+    keys_of_kind = _KEYS_OF[kind]
     for key, value in meta.items():
-        spec = KEYS.get(key)
-        if spec is None or kind not in spec.kinds:
+        spec = keys_of_kind.get(key)
+        if spec is None:
             if key in PAGE_KEYS:
                 continue
+            spec = KEYS.get(key)
             if spec is not None:
                 hint = f"; it is a key of {' and '.join(k + 's' for k in spec.kinds)}, not of {kind}s"
             else:
-                allowed = [k for k, s in KEYS.items() if kind in s.kinds] + list(PAGE_KEYS)
-                hint = _suggest(key, allowed)
+                hint = _suggest(key, [*keys_of_kind, *PAGE_KEYS])
             fail("unknown-key", key, f"'{key}' is not a key of the {kind} contract{hint}")
             continue
         try:
             if key == "status":
                 document.status = _status(kind, value, document)
             elif key == "risk":
-                document.values[key] = _choice(_ranked_risks(gates))(value)
+                values[key] = _risk_check(tuple(gates))(value)
             else:
-                document.values[key] = spec.check(value)
+                values[key] = spec.check(value)
         except Invalid as error:
             fail("schema", key, f"{key} {error}", error.item, error.severity)
 
     if kind == "decision":  # MADR 2, log4brains and adr-tools state their metadata in the body
         from .adr_formats import apply_in_place
         findings.extend(apply_in_place(source, document))
-    document.id = document.values.get("id", document.id)
-    document.id_line = source.positions.of("id")
+    document.id = values.get("id", document.id)
+    document.id_line = positions.of("id")
     headings = scan_headings(source.body)
     document.sections = tuple(text for level, text in headings if level > 1)
-    document.title = (document.values.get("title") or next((t for level, t in headings if level == 1), None)
+    document.title = (values.get("title") or next((t for level, t in headings if level == 1), None)
                       or document.title)
-    if "decision-makers" in document.values and "deciders" not in document.values:
-        document.values["deciders"] = document.values["decision-makers"]
-    if "version" in document.values:
-        document.version = parse_version(document.values["version"])
-    document.assumes = document.values.get("assumes", {})
-    document.defines = document.values.get("defines", {})
-    document.waivers = [Waiver(w.rule, w.reason, w.until, source.positions.of("ignore", i))
-                        for i, w in enumerate(document.values.get("ignore", []))]
+    if "decision-makers" in values and "deciders" not in values:
+        values["deciders"] = values["decision-makers"]
+    if "version" in values:
+        document.version = parse_version(values["version"])
+    document.assumes = values.get("assumes", {})
+    document.defines = values.get("defines", {})
+    ignore = values.get("ignore")
+    document.waivers = [Waiver(w.rule, w.reason, w.until, positions.of("ignore", i))
+                        for i, w in enumerate(ignore)] if ignore else []
     # `superseded_by` is derived (from a MADR status line or an ADR's text), never written as a key.
-    for key in (*REFERENCE_KEYS, "superseded_by"):
-        for index, raw in enumerate(document.values.get(key, [])):
+    references, line_of = document.references, positions.of
+    for key in _REFERENCE_KEYS:
+        if key not in values:
+            continue
+        for index, raw in enumerate(values[key]):
             target, _, version_range = raw.partition("@")
-            document.references.append(Reference(
-                key=key, raw=raw, target=target.strip(),
-                range=parse_range(version_range) if version_range else None,
-                line=source.positions.of(key, index) or (source.positions.of("status") if key == "superseded_by" else None),
-                is_path=target.strip().endswith(".md") or "/" in target,
+            stripped = target.strip()
+            references.append(Reference(
+                key, raw, stripped, parse_range(version_range) if version_range else None,
+                line_of(key, index) or (line_of("status") if key == "superseded_by" else None),
+                stripped.endswith(".md") or "/" in target,
             ))
     return document, findings
 

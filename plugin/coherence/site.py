@@ -73,6 +73,8 @@ def slugs(ids: list[str]) -> dict[str, str]:
 
 def json_safe(value: Any) -> Any:
     """Front-matter values as JSON: dates as ISO strings, mappings with string keys, sorted sets."""
+    if type(value) is str:  # most values: skip the checks below
+        return value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, dict):
@@ -197,7 +199,7 @@ class SiteModel:
         self.edges: list[Edge] = sorted(
             (Edge(u, v, data.get("type") or "depends_on", data.get("range"), data.get("fact"),
                   bool(data.get("derived")), data.get("line"))
-             for u, v, data in report.graph.graph.edges(data=True)),
+             for u, v, data in report.graph.edges()),  # networkx's order, without networkx
             key=lambda e: (e.source, e.target, e.type, e.fact or "", e.range or "", e.line or 0))
         self.out_edges: dict[str, list[Edge]] = defaultdict(list)
         self.in_edges: dict[str, list[Edge]] = defaultdict(list)
@@ -273,10 +275,8 @@ class SiteModel:
         return [(self.by_id.get(key), grouped[key]) for key in sorted(grouped)]
 
     def _id_at(self, path: str | None) -> str | None:
-        for document in self.documents:
-            if document.rel == path:
-                return document.id
-        return None
+        document = self.by_rel.get(path)  # a dict, not a scan: one per stale finding
+        return document.id if document is not None else None
 
     def scoreboard(self) -> dict[str, int]:
         """Success criteria of shipped intents: met, missed, unmeasured (incomparable counted apart)."""

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
+
+# The parsers below are pure functions of short strings returning frozen values, and a corpus
+# repeats the same few ranges, versions and targets thousands of times: they are memoised.
+# Only short texts are (a hostile megabyte string must not stay in memory); nothing here
+# depends on the tree being checked, so nothing can leak from one check into the next.
+_MEMO_TEXT = 64
+_MEMO_SIZE = 4096
+
+
+def _memoised(parse):
+    cached = lru_cache(maxsize=_MEMO_SIZE)(parse)
+
+    def wrapper(text):
+        return cached(text) if type(text) is str and len(text) <= _MEMO_TEXT else parse(text)
+    wrapper.__doc__, wrapper.__name__, wrapper.cache_clear = parse.__doc__, parse.__name__, cached.cache_clear
+    return wrapper
 
 KINDS = ("intent", "contract", "decision")
 
@@ -25,7 +43,10 @@ LIVE_STATUSES: dict[str, frozenset[str | None]] = {
 
 
 def is_live(kind: str, status: str | None) -> bool:
-    return status in LIVE_STATUSES.get(kind, frozenset())
+    return status in LIVE_STATUSES.get(kind, _NOTHING)
+
+
+_NOTHING: frozenset = frozenset()
 
 
 # --- dates and durations ---------------------------------------------------------------
@@ -80,6 +101,11 @@ def parse_version(value: Any) -> Version | None:
     """A semantic version `MAJOR.MINOR.PATCH` (pre-release suffix tolerated); None otherwise."""
     if not isinstance(value, str):
         return None
+    return _parse_version(value)
+
+
+@_memoised
+def _parse_version(value: str) -> Version | None:
     match = _VERSION.match(value.strip())
     return Version(*map(int, match.groups())) if match else None
 
@@ -97,13 +123,17 @@ class VersionRange:
     clauses: tuple[tuple[str, Version], ...]
 
     def contains(self, version: Version) -> bool:
-        checks = {
-            ">=": version.__ge__, ">": version.__gt__, "<=": version.__le__,
-            "<": version.__lt__, "==": version.__eq__, "!=": version.__ne__,
-        }
-        return all(checks[op](bound) for op, bound in self.clauses)
+        for op, bound in self.clauses:
+            if not _COMPARE[op](version, bound):
+                return False
+        return True
 
 
+_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq,
+            "!=": operator.ne}
+
+
+@_memoised
 def parse_range(text: str) -> VersionRange | None:
     """`2` (any 2.x), `2.1` (>=2.1,<3), `2.1.3` (>=2.1.3,<3), or comparisons `>=2.1,<3` / `>=2.1 <3`."""
     text = text.strip()
@@ -193,6 +223,11 @@ def parse_measure(value: Any) -> Measure | None:
         return Measure(float(value), "")
     if not isinstance(value, str):
         return None
+    return _parse_measure(value)
+
+
+@_memoised
+def _parse_measure(value: str) -> Measure | None:
     match = _MEASURE.match(value)
     if not match:
         return None
@@ -223,6 +258,11 @@ def parse_target(value: Any) -> Target | None:
         return Target(str(value), ">=", Measure(float(value), ""))
     if not isinstance(value, str):
         return None
+    return _parse_target(value)
+
+
+@_memoised
+def _parse_target(value: str) -> Target | None:
     match = _TARGET.match(value)
     if not match:
         return None

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Callable, Iterator
 
 from ..config import Settings
 from ..findings import Finding
 from ..graph import Graph
-from ..model import Corpus
+from ..model import Corpus, Document
 
 
 @dataclass
@@ -22,6 +23,18 @@ class Context:
     settings: Settings
     today: date
     _history: Any = field(default=None, repr=False)
+    _shared: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def live_documents(self) -> list[Document]:
+        """The live documents in corpus order: most rules look at no others."""
+        return [document for document in self.corpus.documents if document.live]
+
+    def shared(self, compute: Callable[["Context"], Any]) -> Any:
+        """`compute(self)`, computed once per check: for what several rules of a family read."""
+        if compute not in self._shared:
+            self._shared[compute] = compute(self)
+        return self._shared[compute]
 
     @property
     def history(self):

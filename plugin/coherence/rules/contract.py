@@ -11,19 +11,20 @@ from . import Context
 CONSUMING_KEYS = ("uses", "changes", "depends_on")
 
 
-def _contract_references(ctx: Context):
+def _contract_references(ctx: Context) -> list:
     """(document, reference, contract) for every live document's reference to a contract."""
-    for document in ctx.corpus.documents:
-        if not document.live:
-            continue
+    found = []
+    index = ctx.graph.index
+    for document in ctx.live_documents:
         for reference in document.references:
-            target = ctx.graph.index.get(reference.resolved) if reference.resolved else None
+            target = index.get(reference.resolved) if reference.resolved else None
             if target is not None and target.kind == "contract" and reference.key in CONSUMING_KEYS:
-                yield document, reference, target
+                found.append((document, reference, target))
+    return found
 
 
 def version_mismatch(ctx: Context) -> Iterator[Finding]:
-    for document, reference, contract in _contract_references(ctx):
+    for document, reference, contract in ctx.shared(_contract_references):
         if reference.range is None:
             continue
         if contract.version is None:
@@ -44,7 +45,7 @@ def version_mismatch(ctx: Context) -> Iterator[Finding]:
 
 
 def retired_contract(ctx: Context) -> Iterator[Finding]:
-    for document, reference, contract in _contract_references(ctx):
+    for document, reference, contract in ctx.shared(_contract_references):
         if contract.status == "retired":
             yield Finding(
                 "retired-contract",
@@ -62,13 +63,18 @@ def retired_contract(ctx: Context) -> Iterator[Finding]:
 
 
 def assumption_violated(ctx: Context) -> Iterator[Finding]:
-    for document in ctx.corpus.documents:
-        if not document.live or not document.assumes:
+    definitions: dict[str, list] = {}  # fact -> (definer, canonical value): once per fact, not per assumer
+    for document in ctx.live_documents:
+        if not document.assumes:
             continue
         for fact, assumed in document.assumes.items():
+            definers = ctx.graph.definers.get(fact)
+            if not definers:
+                continue
+            if fact not in definitions:
+                definitions[fact] = [(d, canonical_fact(d.defines[fact])) for d in definers]
             expected = canonical_fact(assumed)
-            contradicting = [d for d in ctx.graph.definers.get(fact, ())
-                             if d is not document and canonical_fact(d.defines[fact]) != expected]
+            contradicting = [d for d, value in definitions[fact] if d is not document and value != expected]
             if not contradicting:
                 continue
             by_value: dict = {}

@@ -57,8 +57,8 @@ _FAR = __import__("datetime").date.max
 
 
 def supersede_mismatch(ctx: Context) -> Iterator[Finding]:
-    for source, target, data in ctx.graph.graph.edges(data=True):
-        if data["type"] != "supersedes" or source == target:
+    for source, target, data in ctx.graph.edges_of_type("supersedes"):
+        if source == target:
             continue
         newer, older = ctx.graph.index[source], ctx.graph.index[target]
         if data.get("derived"):
@@ -94,15 +94,17 @@ def missing_alternatives(ctx: Context) -> Iterator[Finding]:
 
 
 def superseded_reference(ctx: Context) -> Iterator[Finding]:
-    for document in ctx.corpus.documents:
-        if not document.live or ctx.graph.effective_status(document) == "superseded":
+    for document in ctx.live_documents:
+        if ctx.graph.effective_status(document) == "superseded":
             continue
         for reference in document.references:
             if reference.key not in RELYING_EDGES or not reference.resolved:
                 continue
             target = ctx.graph.index[reference.resolved]
+            if target.kind != "decision":
+                continue
             status = ctx.graph.effective_status(target)
-            if target.kind != "decision" or status not in NOT_STANDING:
+            if status not in NOT_STANDING:
                 continue
             successors = ctx.graph.superseded_by.get(target.id, [])
             advice = (f"point to {' or '.join(repr(s) for s in successors)} instead" if successors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterator
 
 from ..config import GATE_REQUIREMENT
@@ -10,7 +11,7 @@ from . import Context
 
 
 def _missing(values: dict, requirement: str) -> str | None:
-    match = GATE_REQUIREMENT.match(requirement)
+    match = _requirement(requirement)
     key, count = match.group("key"), match.group("count")
     value = values.get(key)
     if count is None:
@@ -20,10 +21,10 @@ def _missing(values: dict, requirement: str) -> str | None:
 
 
 def gate_missing(ctx: Context) -> Iterator[Finding]:
-    for document in ctx.corpus.documents:
+    for document in ctx.live_documents:
         risk = document.values.get("risk")
         needs = ctx.settings.gates.get(risk, ()) if risk else ()
-        if not needs or not document.live:
+        if not needs:
             continue
         missing = [m for m in (_missing(document.values, need) for need in needs) if m]
         if missing:
@@ -33,6 +34,12 @@ def gate_missing(ctx: Context) -> Iterator[Finding]:
                 "this work proceeds, or lower the risk with a reason",
                 document.rel, document.line("risk"), (document.id,),
             )
+
+
+@lru_cache(maxsize=256)
+def _requirement(text: str):
+    """A parsed requirement (`rollback`, `reviewers>=2`): a handful per configuration."""
+    return GATE_REQUIREMENT.match(text)
 
 
 RULES = (gate_missing,)

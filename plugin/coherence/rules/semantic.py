@@ -34,10 +34,9 @@ def _by_value(documents: list[Document], facts_of) -> dict:
 
 def conflicting_assumptions(ctx: Context) -> Iterator[Finding]:
     assumers: dict[str, list[Document]] = defaultdict(list)
-    for document in ctx.corpus.documents:
-        if document.live:
-            for fact in document.assumes:
-                assumers[fact].append(document)
+    for document in ctx.live_documents:
+        for fact in document.assumes:
+            assumers[fact].append(document)
     for fact, documents in assumers.items():
         if fact not in ctx.graph.definers:  # defined facts are judged by assumption-violated
             yield from _fact_read_differently(

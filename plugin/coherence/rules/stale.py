@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
-import networkx as nx
-
 from ..findings import Finding
 from ..fingerprint import describe, fingerprint, material
+from ..graph import strongly_connected
 from ..history import FULL, SHALLOW, Change, Point, glob_regex
 from ..model import Document
 from . import Context
@@ -65,10 +64,15 @@ def _frontmatter_change(document: Document) -> Change | None:
 def _dependencies(ctx: Context, document: Document) -> list[tuple[str, str, int | None]]:
     """(target id, edge type, line) per distinct target, in the order of the front-matter."""
     seen: dict[str, tuple[str, str, int | None]] = {}
-    for _, target, data in ctx.graph.graph.out_edges(document.id, data=True):
-        if data.get("type") in NOT_DEPENDENCIES or target == document.id or target in seen:
+    for target, datas in ctx.graph.succ.get(document.id, {}).items():  # networkx's out_edges order
+        if target == document.id:
             continue
-        seen[target] = (target, data.get("type"), data.get("line"))
+        for data in datas:
+            if data.get("type") not in NOT_DEPENDENCIES:
+                seen[target] = (target, data.get("type"), data.get("line"))
+                break
+    if len(seen) < 2:
+        return list(seen.values())
     return sorted(seen.values(), key=lambda item: (item[2] or 0, item[0]))
 
 
@@ -86,6 +90,7 @@ class _Analysis:
     points: dict[str, Point | None]
     direct: dict[tuple[str, str], _Stale]
     carried: dict[str, _Stale]  # per document: the most recent change it has not absorbed
+    edges: dict[str, list[tuple[str, str, int | None]]]  # live document -> its dependencies
 
 
 def _analyse(ctx: Context) -> _Analysis:
@@ -94,12 +99,8 @@ def _analyse(ctx: Context) -> _Analysis:
     index = ctx.graph.index
     live = {i: d for i, d in index.items() if d.live}
     points = {i: _review_point(d, ctx, now) for i, d in live.items()}
-    own: dict[str, Change | None] = {}
-    for target_id, document in index.items():
-        if history.full:
-            own[target_id] = history.material_change(document)
-        else:
-            own[target_id] = _frontmatter_change(document)
+    own: dict[str, Change | None] = {}  # a target's own latest change, looked up when first referenced
+    full = history.full
     prints: dict[str, str] = {}
 
     def fp(target_id: str) -> str:
@@ -113,7 +114,11 @@ def _analyse(ctx: Context) -> _Analysis:
         stamps = index[source_id].values.get("stamps", {})
         point = points[source_id]
         for target_id, _, _ in targets:
-            change = own.get(target_id)
+            if target_id in own:
+                change = own[target_id]
+            else:
+                target = index[target_id]
+                change = own[target_id] = history.material_change(target) if full else _frontmatter_change(target)
             if target_id in stamps:
                 if stamps[target_id] == fp(target_id):
                     continue
@@ -128,12 +133,16 @@ def _analyse(ctx: Context) -> _Analysis:
                 direct[(source_id, target_id)] = _Stale(change, target_id, target_id)
 
     if not direct:  # nothing changed under anyone: nothing can propagate either
-        return _Analysis(points, direct, {})
+        return _Analysis(points, direct, {}, edges)
     # Transitive: condense cycles, then sinks first; within a component, iterate to a fixed point.
-    dependency_graph = nx.DiGraph()
-    dependency_graph.add_nodes_from(live)
-    dependency_graph.add_edges_from((s, t) for s, targets in edges.items() for t, _, _ in targets if t in live)
-    condensed = nx.condensation(dependency_graph)
+    # Predecessors in the order networkx's DiGraph would list them (the order work is queued in).
+    predecessors: dict[str, dict[str, None]] = {}
+    for source_id, targets in edges.items():
+        for target_id, _, _ in targets:
+            if target_id in live:
+                predecessors.setdefault(target_id, {})[source_id] = None
+    components = list(strongly_connected(live, lambda node: (t for t, _, _ in edges[node] if t in live)))
+    component_of = {member: number for number, members in enumerate(components) for member in members}
     carried: dict[str, _Stale] = {}
 
     def candidate(source_id: str) -> _Stale | None:
@@ -149,18 +158,18 @@ def _analyse(ctx: Context) -> _Analysis:
                     best = option
         return best
 
-    for component in reversed(list(nx.topological_sort(condensed))):
-        members = sorted(condensed.nodes[component]["members"])
-        pending = list(members)
+    # Sinks first: every dependency's carried change is final before its dependents read it.
+    for component, members in enumerate(components):
+        pending = sorted(members)
         while pending:
             source_id = pending.pop()
             found = candidate(source_id)
             current = carried.get(source_id)
             if found is not None and (current is None or found.change.key > current.change.key):
                 carried[source_id] = found
-                pending.extend(p for p in dependency_graph.predecessors(source_id)
-                               if condensed.graph["mapping"][p] == component)
-    return _Analysis(points, direct, carried)
+                pending.extend(p for p in predecessors.get(source_id, ())
+                               if component_of[p] == component)
+    return _Analysis(points, direct, carried, edges)
 
 
 def _path(analysis: _Analysis, start: str, source: str) -> list[str]:
@@ -180,7 +189,7 @@ def stale_dependency(ctx: Context) -> Iterator[Finding]:
     index = ctx.graph.index
     for source_id, point in sorted(analysis.points.items()):
         document = index[source_id]
-        for target_id, edge_type, line in _dependencies(ctx, document):
+        for target_id, edge_type, line in analysis.edges[source_id]:
             target = index[target_id]
             line = line or document.line(edge_type) or 1
             stale = analysis.direct.get((source_id, target_id))
@@ -218,7 +227,7 @@ def _seen(point: Point) -> str:
 
 
 def stale_code(ctx: Context) -> Iterator[Finding]:
-    documents = [d for d in ctx.corpus.documents if d.live and d.values.get("governs")]
+    documents = [d for d in ctx.live_documents if d.values.get("governs")]
     if not documents or not ctx.history.full:
         return
     now = time.time()
@@ -248,9 +257,9 @@ def stale_code(ctx: Context) -> Iterator[Finding]:
 
 def review_overdue(ctx: Context) -> Iterator[Finding]:
     now = time.time()
-    for document in ctx.corpus.documents:
+    for document in ctx.live_documents:
         every = document.values.get("review_every")
-        if not document.live or every is None:
+        if every is None:
             continue
         point = _review_point(document, ctx, now)
         if point is None:

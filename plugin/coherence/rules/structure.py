@@ -8,10 +8,8 @@ import re
 from collections import defaultdict
 from typing import Iterator
 
-import networkx as nx
-
 from ..findings import Finding
-from ..graph import resolve_path
+from ..graph import resolve_path, strongly_connected
 from ..numbering import BaseUnreadable, base_clash_findings, base_decisions
 from . import Context
 
@@ -82,26 +80,43 @@ def _outside(ctx: Context, document, target: str) -> bool:
 
 def cycle(ctx: Context) -> Iterator[Finding]:
     for edge_type in CYCLE_EDGES:
-        sub = nx.DiGraph()
-        sub.add_edges_from((u, v) for u, v, t in ctx.graph.graph.edges(data="type") if t == edge_type)
-        # Components first: find_cycle on a large acyclic graph is slow (DESIGN §11).
-        for component in nx.strongly_connected_components(sub):
-            if len(component) == 1:
-                node = next(iter(component))
-                if not sub.has_edge(node, node):
-                    continue
-            loop = [u for u, _ in nx.find_cycle(sub.subgraph(component))]
-            start = min(loop)
-            at = loop.index(start)
-            loop = loop[at:] + loop[:at]
-            head = ctx.graph.index[start]
-            line = next((r.line for r in head.references if r.key == edge_type and r.resolved == loop[(1 % len(loop))]),
-                        head.line(edge_type))
-            yield Finding(
-                "cycle",
-                f"{edge_type} loops: {' → '.join(loop + [start])}; remove one of these links",
-                head.rel, line, tuple(loop),
-            )
+        links: dict[str, list[str]] = {}
+        for u, v, _ in ctx.graph.edges_of_type(edge_type):
+            links.setdefault(u, []).append(v)
+        # Most trees have no loop: prove that in linear time without networkx, and only then
+        # let networkx name the loop (its DFS order picks which loop a message shows).
+        if links and _has_loop(links):
+            yield from _loops(ctx, edge_type)
+
+
+def _has_loop(links: dict[str, list[str]]) -> bool:
+    return any(len(component) > 1 or component[0] in links.get(component[0], ())
+               for component in strongly_connected(links, lambda node: links.get(node, ())))
+
+
+def _loops(ctx: Context, edge_type: str) -> Iterator[Finding]:
+    import networkx as nx
+
+    sub = nx.DiGraph()
+    sub.add_edges_from((u, v) for u, v, _ in ctx.graph.edges_of_type(edge_type))
+    # Components first: find_cycle on a large acyclic graph is slow (DESIGN §11).
+    for component in nx.strongly_connected_components(sub):
+        if len(component) == 1:
+            node = next(iter(component))
+            if not sub.has_edge(node, node):
+                continue
+        loop = [u for u, _ in nx.find_cycle(sub.subgraph(component))]
+        start = min(loop)
+        at = loop.index(start)
+        loop = loop[at:] + loop[:at]
+        head = ctx.graph.index[start]
+        line = next((r.line for r in head.references if r.key == edge_type and r.resolved == loop[(1 % len(loop))]),
+                    head.line(edge_type))
+        yield Finding(
+            "cycle",
+            f"{edge_type} loops: {' → '.join(loop + [start])}; remove one of these links",
+            head.rel, line, tuple(loop),
+        )
 
 
 RULES = (duplicate_id, unresolved_reference, cycle)

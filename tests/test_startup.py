@@ -1,0 +1,60 @@
+"""`coherence --help` and `coherence schema` start fast: the heavy libraries and the check
+pipeline are imported only by the commands that use them (DESIGN §11)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("networkx", "jinja2", "mkdocs", "markdown")
+
+PROBE = r"""
+import contextlib, io, json, sys
+from coherence.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        code = main(sys.argv[1:])
+    except SystemExit as exit:
+        code = exit.code
+print(json.dumps({"code": code, "output": out.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def _probe(*args: str) -> dict:
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def _loaded(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if m.split(".")[0] in prefixes or m.startswith(prefixes)]
+
+
+@pytest.mark.parametrize("args", [("--help",), ("check", "--help"), ("graph", "--help")])
+def test_help_imports_no_heavy_library_and_no_core(args):
+    probe = _probe(*args)
+    assert probe["code"] == 0 and "usage: coherence" in probe["output"]
+    assert _loaded(probe["modules"], HEAVY) == []
+    assert _loaded(probe["modules"], ("yaml", "coherence.engine", "coherence.rules", "coherence.graph",
+                                      "coherence.loader")) == []
+
+
+def test_schema_imports_neither_the_graph_nor_the_rules_nor_the_site():
+    probe = _probe("schema")
+    assert probe["code"] == 0 and json.loads(probe["output"])["title"].startswith("mkdocs-coherence")
+    assert _loaded(probe["modules"], HEAVY) == []
+    assert _loaded(probe["modules"], ("coherence.rules", "coherence.graph", "coherence.engine")) == []
+
+
+def test_the_real_command_prints_help_without_importing_networkx():
+    """The entry point as users run it, with the interpreter's own import log."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "coherence", "--help"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "usage: coherence" in result.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "coherence.cli" in imported
+    assert not {name for name in imported if name.split(".")[0] in HEAVY}

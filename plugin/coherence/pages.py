@@ -25,6 +25,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from .render import bytecode_cache
 from .site import RULES, SiteModel, TIERS, category, relative_url, tier_of, what_to_do
 
 # Characters with a meaning in Markdown, its usual extensions (tables, attr_list, emoji,
@@ -65,7 +66,8 @@ def _markdown_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
         jinja2.PackageLoader("coherence", "templates"),
     ])
     return jinja2.Environment(loader=loader, autoescape=True, finalize=_finalize, trim_blocks=True,
-                              lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+                              lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+                              bytecode_cache=bytecode_cache())
 
 
 @dataclass

@@ -69,6 +69,9 @@ class Settings:
 
     def relpath(self, path: Path) -> str:
         """Path as findings show it: relative to the directory of mkdocs.yml, with `/`."""
+        text, base = str(path), str(self.config_dir).rstrip(os.sep) + os.sep
+        if text.startswith(base):  # the common case, without pathlib: it runs once per file
+            return text[len(base):].replace(os.sep, "/")
         try:
             return path.relative_to(self.config_dir).as_posix()
         except ValueError:

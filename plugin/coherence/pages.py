@@ -25,7 +25,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from .render import bytecode_cache
+from .render import template_environment
 from .site import RULES, SiteModel, TIERS, category, relative_url, tier_of, what_to_do
 
 # Characters with a meaning in Markdown, its usual extensions (tables, attr_list, emoji,
@@ -61,13 +61,7 @@ def markdown_environment(template_dirs: Iterable[str] = ()) -> jinja2.Environmen
 def _markdown_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
     # One per theme, as for the panel: compiling the page templates costs more than rendering
     # them, and `mkdocs serve` rebuilds would compile them again on every save.
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(list(template_dirs)),
-        jinja2.PackageLoader("coherence", "templates"),
-    ])
-    return jinja2.Environment(loader=loader, autoescape=True, finalize=_finalize, trim_blocks=True,
-                              lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-                              bytecode_cache=bytecode_cache())
+    return template_environment(template_dirs, finalize=_finalize, keep_trailing_newline=True)
 
 
 @dataclass

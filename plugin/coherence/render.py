@@ -35,16 +35,21 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
-@lru_cache(maxsize=8)
-def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
-    # One environment per theme: it caches compiled templates (and reloads edited ones), so a
-    # panel costs a render, not a compile.
+def template_environment(template_dirs: tuple[str, ...], **options) -> jinja2.Environment:
+    """Autoescaped, strict; `template_dirs` (the theme's) win over the packaged templates."""
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(list(template_dirs)),
         jinja2.PackageLoader("coherence", "templates"),
     ])
     return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                              undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
+                              undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache(), **options)
+
+
+@lru_cache(maxsize=8)
+def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
+    # One environment per theme: it caches compiled templates (and reloads edited ones), so a
+    # panel costs a render, not a compile.
+    return template_environment(template_dirs)
 
 
 @dataclass

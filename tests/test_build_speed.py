@@ -16,6 +16,8 @@ from mkdocs.structure.pages import Page
 
 from conftest import build, mkdocs_yml, write_tree
 from coherence.loader import SourceCache
+from coherence.writer import BackgroundWriter
+from mkdocs.exceptions import Abort
 
 PAGES = {
     # The body starts like MultiMarkdown meta-data: it must stay body text.
@@ -138,3 +140,33 @@ def test_panel_and_page_templates_can_be_overridden_from_custom_dir(site):
     assert '<div class="my-panel">edit active 1 Profile</div>' in page and "coherence-panel" not in page
     log = (site_dir / "coherence" / "decisions" / "index.html").read_text(encoding="utf-8")
     assert "Mine: 2 documents." in log
+
+
+def test_generated_files_written_in_the_background_are_complete_when_the_build_ends(site, caplog):
+    project = site(PAGES, options="fail_on: never")
+    site_dir = build(project)
+    bundles = sorted(p.name for p in (site_dir / "context").iterdir())
+    assert len(bundles) == 9 and all((site_dir / "context" / name).stat().st_size > 100 for name in bundles)
+    assert (site_dir / "graph.json").read_text(encoding="utf-8").startswith("{")
+
+    # A file of the user's named `context` takes the folder's place: every failed write is
+    # reported, and the build fails rather than publish a site without its bundles.
+    (project / "docs" / "context").write_text("not a folder\n")
+    with pytest.raises(Abort):
+        build(project)
+    assert "9 generated files could not be written" in caplog.text
+    failed = [r.getMessage() for r in caplog.records if "could not write" in r.getMessage()]
+    assert len(failed) == 9 and all("context/" in message for message in failed)
+
+
+def test_background_writer_reports_each_failure_and_can_be_reused(tmp_path):
+    writer = BackgroundWriter()
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    writer.write(str(tmp_path / "out" / "a.md"), b"a")
+    writer.write(str(tmp_path / "blocker" / "b.md"), b"b")
+    writer.write(str(tmp_path / "out" / "c.md"), "ç".encode())
+    errors = writer.finish()
+    assert (tmp_path / "out" / "a.md").read_bytes() == b"a" and (tmp_path / "out" / "c.md").read_text() == "ç"
+    assert len(errors) == 1 and errors[0].startswith(str(tmp_path / "blocker" / "b.md"))
+    writer.write(str(tmp_path / "out" / "d.md"), b"d")
+    assert writer.finish() == errors and (tmp_path / "out" / "d.md").read_bytes() == b"d"

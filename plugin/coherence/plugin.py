@@ -18,7 +18,7 @@ from .config import ConfigError, Settings, parse_settings
 from .engine import Report, check
 from .findings import Severity
 from .loader import SourceCache, fence_unread_frontmatter
-from .render import panel_context, panel_template, render_panel
+from .render import panel_context, panel_renderer
 
 log = get_plugin_logger("coherence")
 LOG_LEVEL = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
@@ -103,7 +103,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         self.documents: dict[str, object] = {}  # page's abs_src_path, as MkDocs spells it -> Document
         self.pages: dict[str, File] = {}  # document id -> its File, for links
         self.published = None  # publish.Published of the current build
-        self.panel = None  # the panel's jinja2.Template for the current build
+        self.panel = None  # this build's panel renderer: context dict -> HTML
         self.shared_sources: dict[str, object] = {}  # abs_src_path -> loader.Source given to MkDocs
 
     def on_startup(self, *, command, dirty) -> None:
@@ -151,7 +151,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         from .publish import generate  # generated pages, graph.json, llms.txt, context bundles
 
         self.published = generate(config, files, report, self.pages)
-        self.panel = panel_template(config.theme.dirs)
+        self.panel = panel_renderer(config.theme.dirs)
         return files
 
     def _leaves_repository(self, file: File, real: str, paths: _RealPaths, project: set[str]) -> bool:
@@ -230,8 +230,8 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             return urls[document_id]
 
         context = self.published.context_urls.get(document.id) if self.published else None
-        panel = render_panel(self.panel, panel_context(document, self.report, url_of,
-                                                       get_relative_url(context, page.url) if context else None))
+        panel = self.panel(panel_context(document, self.report, url_of,
+                                         get_relative_url(context, page.url) if context else None))
         # Below the page's own title, above its body.
         head, closed, tail = html.partition("</h1>")
         return head + closed + panel + tail if closed and html.lstrip().startswith("<h1") else panel + html
@@ -245,7 +245,23 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
                 server.watch(str(folder))
         return server
 
-    def on_post_build(self, config) -> None:
+    @event_priority(100)  # first: other plugins' post_build may read what we published
+    def _finish_writing(self, config) -> None:
+        """Wait for the generated files the background writer still has in hand."""
+        errors = self.published.writer.finish() if self.published else []
+        for error in errors[:MAX_SUMMARY_LINES]:
+            log.error(f"could not write {error}")
+        if len(errors) > MAX_SUMMARY_LINES:
+            log.error(f"… and {len(errors) - MAX_SUMMARY_LINES} more files could not be written")
+        if errors and not self.serving:
+            raise PluginError(f"coherence: {len(errors)} generated files could not be written to "
+                              f"{config.site_dir} (see above)")
+
+    def on_build_error(self, error) -> None:
+        if self.published:
+            self.published.writer.finish()  # no thread outlives its build
+
+    def _fail_on_findings(self, config) -> None:
         report = self.report
         if report is None or self.serving or self.settings.fail_on == "never":
             return
@@ -260,3 +276,5 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             f"coherence: {report.count(Severity.ERROR)} errors, {report.count(Severity.WARNING)} warnings "
             f"in {len(report.corpus.documents)} documents; the build fails on {self.settings.fail_on}s "
             "(option fail_on):\n" + "\n".join(lines))
+
+    on_post_build = CombinedEvent(_finish_writing, _fail_on_findings)

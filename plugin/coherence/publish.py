@@ -18,6 +18,7 @@ from .engine import Report
 from .graph_json import dumps, graph_data, llms_txt, schema_text, script_safe
 from .pages import PAGES, HtmlBlocks, markdown_environment, render_pages
 from .site import SiteModel
+from .writer import BackgroundWriter
 
 log = get_plugin_logger("coherence")
 
@@ -28,10 +29,18 @@ NAV_TITLE = "Coherence"
 
 
 class PublishedFile(File):
-    """A generated file published as it is, even with a `.md` name (the context bundles)."""
+    """A generated file published as it is, even with a `.md` name (the context bundles),
+    written by the build's background writer when it has one."""
+
+    writer: BackgroundWriter | None = None
 
     def is_documentation_page(self) -> bool:
         return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if self.writer is None or self.abs_src_path is not None:  # another plugin gave it a source
+            return super().copy_file(dirty)
+        self.writer.write(self.abs_dest_path, self.content_bytes)
 
 
 def _package_text(*parts: str) -> str:
@@ -63,6 +72,7 @@ class Published:
 
     context_urls: dict[str, str] = field(default_factory=dict)  # id -> URL relative to the site root
     pages: dict[str, tuple[File, HtmlBlocks]] = field(default_factory=dict)  # src_uri -> (file, blocks)
+    writer: BackgroundWriter = field(default_factory=BackgroundWriter)  # writes the PublishedFiles
 
     def finish_page(self, file: File, html: str) -> str:
         """The HTML of a converted page, with a generated page's HTML blocks put in."""
@@ -80,6 +90,8 @@ def generate(config, files: Files, report: Report, pages: dict[str, File]) -> Pu
     published = Published({i: f"context/{slug}.md" for i, slug in model.slugs.items()})
 
     def add(file: File) -> None:
+        if isinstance(file, PublishedFile):
+            file.writer = published.writer
         if files.get_file_from_path(file.src_uri) is not None:
             log.warning(f"{file.src_uri} exists in docs_dir; it is published instead of the generated one")
             return

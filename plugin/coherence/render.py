@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable
@@ -109,11 +110,19 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
 PANEL_TEMPLATE = "coherence/panel.html"
 
 
-def panel_template(template_dirs: Iterable[str] = ()) -> jinja2.Template:
-    """The panel template of a theme. Looked up once per build: the lookup checks the file's
-    modification time, so an edited override is picked up by the next build, not every page."""
-    return environment(template_dirs).get_template(PANEL_TEMPLATE)
+def overrides_panel(template_dirs: Iterable[str]) -> bool:
+    """Does one of the theme's folders (its `custom_dir` first) hold its own panel template?"""
+    return any(os.path.isfile(os.path.join(folder, PANEL_TEMPLATE)) for folder in template_dirs)
 
 
-def render_panel(template: jinja2.Template, context: dict) -> str:
-    return template.render(context)
+def panel_renderer(template_dirs: Iterable[str] = ()) -> Callable[[dict], str]:
+    """How this build draws a panel from `panel_context`: the theme's own template when it has
+    one, else the packaged panel written in Python (`panel_html`, the same bytes as the packaged
+    template, about five times faster). Chosen once per build, so an override added or edited
+    under `mkdocs serve` is picked up by the next build."""
+    template_dirs = tuple(template_dirs)
+    if overrides_panel(template_dirs):
+        return environment(template_dirs).get_template(PANEL_TEMPLATE).render
+    from .panel_html import default_panel
+
+    return default_panel

@@ -14,7 +14,7 @@ import re
 import pytest
 from mkdocs.structure.pages import Page
 
-from conftest import build, mkdocs_yml, write_tree
+from conftest import build, mkdocs_yml, run_cli, write_tree
 from coherence.loader import SourceCache
 from coherence.writer import BackgroundWriter
 from mkdocs.exceptions import Abort
@@ -148,6 +148,11 @@ def test_generated_files_written_in_the_background_are_complete_when_the_build_e
     bundles = sorted(p.name for p in (site_dir / "context").iterdir())
     assert len(bundles) == 9 and all((site_dir / "context" / name).stat().st_size > 100 for name in bundles)
     assert (site_dir / "graph.json").read_text(encoding="utf-8").startswith("{")
+    # Bundles reuse the text the check read: the same bytes as the CLI, which reads the file.
+    for name in ("bom", "crlf", "nested"):
+        bundle = (site_dir / "context" / f"{name}.md").read_bytes()
+        assert bundle == run_cli("context", name, cwd=project).stdout.encode(), name
+        assert b"\xef\xbb\xbf" not in bundle and b"\r" not in bundle and b"owners: [" in bundle
 
     # A file of the user's named `context` takes the folder's place: every failed write is
     # reported, and the build fails rather than publish a site without its bundles.

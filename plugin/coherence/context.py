@@ -12,6 +12,7 @@ import re
 
 from .engine import Report
 from .findings import Finding
+from .loader import SourceCache
 from .model import Document
 from .site import json_safe, one_line
 from .values import parse_range, parse_version, show_fact
@@ -79,8 +80,9 @@ class ContextBundles:
     describes other documents (a hub contract's facts, a decision, a linked document), so each
     such description is written once and reused by every bundle that shows it."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, sources: SourceCache | None = None) -> None:
         self.report = report
+        self.sources = sources  # the check's cache: a site's bundles reuse the text it read
         self._contracts: dict[str, tuple[list[str], str, list[str]]] = {}
         self._decisions: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
         self._others: dict[str, str] = {}
@@ -124,6 +126,16 @@ class ContextBundles:
                                       f"{_status(self.report, other)}, {code(other.rel)})")
         return self._others[other.id]
 
+    def _text(self, document: Document) -> str:
+        """The document's text as MkDocs reads it (no BOM, `\n` newlines)."""
+        source = self.sources.cached(document.path) if self.sources is not None else None
+        if source is not None and source.readable:
+            return source.head + source.body
+        try:
+            return document.path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            return f"(could not read {document.rel}: {error})"
+
     def bundle(self, document_id: str) -> str:
         """The context bundle of `document_id` (an id the report's graph knows)."""
         report = self.report
@@ -147,11 +159,7 @@ class ContextBundles:
                   f"and open findings. Printed by {code('coherence context ' + document.id)}.", ""]
 
         lines += ["## The document", ""]
-        try:
-            source = document.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            source = f"(could not read {document.rel}: {error})"
-        lines += [fenced(source), ""]
+        lines += [fenced(self._text(document)), ""]
 
         # Contracts it relies on, and how it pins them.
         contracts: dict[str, list[str]] = {}

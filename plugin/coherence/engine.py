@@ -43,8 +43,9 @@ class Report:
         index = self._index
         picked = []
         for group in ("active", "waived", "resolved"):
-            seen = dict.fromkeys(index[group].get(document.rel, []) + index[group].get(document.id, []))
-            picked.append(list(seen))
+            # By identity: a finding's own hash covers every id it names (hundreds, for a hub).
+            seen = {id(f): f for f in index[group].get(document.rel, []) + index[group].get(document.id, [])}
+            picked.append(list(seen.values()))
         return picked[0], picked[1], picked[2]
 
     @cached_property

@@ -77,6 +77,7 @@ class Source:
     positions: Positions = field(default_factory=Positions)
     body: str = ""
     body_line: int = 1  # the file line on which `body` starts (after front-matter)
+    head: str = ""  # the front-matter block with its fences: `head + body` is the text as read
     has_frontmatter: bool = False
     readable: bool = True  # False: MkDocs itself cannot read it (keep it out of the build)
     # `kind:` as written in front-matter that could not be parsed: the file is still that kind
@@ -403,7 +404,7 @@ def read_source(path: Path, rel: str, *, expect_document: bool, raw: bytes | Non
     match = MKDOCS_FRONTMATTER.match(text)
     if match:
         parse_frontmatter(source, match.group(1), first_line=2, limits=limits)
-        source.body = text[match.end():]
+        source.head, source.body = text[:match.end()], text[match.end():]
         source.body_line = text[: match.end()].count("\n") + 1
         return source
 

@@ -3,6 +3,7 @@ per page, fail in `on_post_build` once every problem (ours and MkDocs') has been
 
 from __future__ import annotations
 
+import gc
 import os
 from html import escape
 from pathlib import Path
@@ -15,7 +16,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from .config import ConfigError, Settings, parse_settings
-from .engine import Report, check
+from .engine import Report, check, collector_paused
 from .findings import Severity
 from .loader import SourceCache, fence_unread_frontmatter
 from .render import panel_context, panel_renderer
@@ -105,6 +106,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         self.published = None  # publish.Published of the current build
         self.panel = None  # this build's panel renderer: context dict -> HTML
         self.shared_sources: dict[str, object] = {}  # abs_src_path -> loader.Source given to MkDocs
+        self.frozen = False  # gc.freeze() called for this build (undone when it ends)
 
     def on_startup(self, *, command, dirty) -> None:
         self.serving = command == "serve"
@@ -121,6 +123,21 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        with collector_paused():
+            files = self._check_and_generate(files, config)
+        # What the build knows now (its files, config and theme, our report) lives until the end
+        # of the build: frozen, it is left out of every later pass of the cycle collector, which
+        # would otherwise walk it again each time the pages' own objects trigger one.
+        gc.freeze()
+        self.frozen = True
+        return files
+
+    def _thaw(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
+
+    def _check_and_generate(self, files: Files, config) -> Files:
         self.report = report = check(self.settings, cache=source_cache(self.settings.config_dir))
         for finding in report.findings:
             LOG_LEVEL[finding.severity](f"{finding.rule}: {finding.location}: {finding.message}")
@@ -150,7 +167,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
                 self.pages.setdefault(document.id, file)
         from .publish import generate  # generated pages, graph.json, llms.txt, context bundles
 
-        self.published = generate(config, files, report, self.pages)
+        self.published = generate(config, files, report, self.pages, source_cache(self.settings.config_dir))
         self.panel = panel_renderer(config.theme.dirs)
         return files
 
@@ -248,6 +265,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     @event_priority(100)  # first: other plugins' post_build may read what we published
     def _finish_writing(self, config) -> None:
         """Wait for the generated files the background writer still has in hand."""
+        self._thaw()
         errors = self.published.writer.finish() if self.published else []
         for error in errors[:MAX_SUMMARY_LINES]:
             log.error(f"could not write {error}")
@@ -258,6 +276,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
                               f"{config.site_dir} (see above)")
 
     def on_build_error(self, error) -> None:
+        self._thaw()
         if self.published:
             self.published.writer.finish()  # no thread outlives its build
 

@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files
 from .context import ContextBundles
 from .engine import Report
 from .graph_json import dumps, graph_data, llms_txt, schema_text, script_safe
+from .loader import SourceCache
 from .pages import PAGES, HtmlBlocks, markdown_environment, render_pages
 from .site import SiteModel
 from .writer import BackgroundWriter
@@ -80,8 +81,9 @@ class Published:
         return generated[1].inject(html) if generated is not None and generated[0] is file else html
 
 
-def generate(config, files: Files, report: Report, pages: dict[str, File]) -> Published:
-    """Add the generated pages, assets and machine-readable files of this build to `files`."""
+def generate(config, files: Files, report: Report, pages: dict[str, File], sources: SourceCache | None = None) -> Published:
+    """Add the generated pages, assets and machine-readable files of this build to `files`.
+    `sources`: the check's source cache, so the context bundles need not read each file again."""
     def page_url(document_id: str) -> str | None:
         file = pages.get(document_id)
         return file.url if file is not None else None
@@ -117,7 +119,7 @@ def generate(config, files: Files, report: Report, pages: dict[str, File]) -> Pu
     for uri, content in machine.items():
         add(PublishedFile.generated(config, uri, content=content))
         assets[uri.rsplit("/", 1)[-1]] = uri
-    bundles = ContextBundles(report)
+    bundles = ContextBundles(report, sources)
     for document_id, uri in published.context_urls.items():
         add(PublishedFile.generated(config, uri, content=bundles.bundle(document_id)))
 

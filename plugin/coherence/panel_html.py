@@ -5,12 +5,7 @@ template; this module is only the fast path for the packaged one."""
 
 from __future__ import annotations
 
-from markupsafe import escape
-
-
-def _e(value) -> str:
-    """What `{{ value }}` prints with autoescape on."""
-    return str(escape(value))
+from .local_graph import escape_html as _e
 
 
 def _link(link) -> str:

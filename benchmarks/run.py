@@ -5,7 +5,8 @@
     python benchmarks/run.py --full     # adds 100,000 documents for `coherence check`
     python benchmarks/run.py --only check --full   # one scenario
 
-Scenarios (each timed in a fresh subprocess, median of --repeat runs, peak RSS of that process):
+Scenarios (each timed in a fresh subprocess, alternating with its baseline; times are medians of
+--repeat runs, the ratio the median of the runs' ratios; peak RSS of that process):
 - `coherence check` against the floor: read every Markdown file and parse its front-matter
   with PyYAML's C loader, nothing else;
 - plugin overhead: `mkdocs build` of the same pages with and without the plugin, for the
@@ -92,20 +93,28 @@ def compile_package() -> None:
     compileall.compile_dir(str(Path(coherence.__file__).parent), quiet=1)
 
 
-def run(code: str, root: Path, repeat: int) -> dict:
+def run_once(code: str, root: Path) -> dict:
     script = f"ROOT = {str(root)!r}\nSITE = {str(root / 'site')!r}\n" + code
-    results = []
-    for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", MEASURE, script], capture_output=True, text=True, check=True,
-                             env=ENV)
-        lines = out.stdout.strip().splitlines()
-        result = json.loads(lines[-1])
-        rebuild = [float(line.split()[1]) for line in lines if line.startswith("REBUILD")]
-        if rebuild:
-            result["seconds"] = rebuild[0]
-        results.append(result)
-    return {"seconds": statistics.median(r["seconds"] for r in results),
-            "peak_mb": max(r["peak_mb"] for r in results)}
+    out = subprocess.run([sys.executable, "-c", MEASURE, script], capture_output=True, text=True, check=True, env=ENV)
+    lines = out.stdout.strip().splitlines()
+    result = json.loads(lines[-1])
+    rebuild = [float(line.split()[1]) for line in lines if line.startswith("REBUILD")]
+    if rebuild:
+        result["seconds"] = rebuild[0]
+    return result
+
+
+def side_by_side(measured: tuple[str, Path], baseline: tuple[str, Path], repeat: int) -> tuple[dict, dict, float]:
+    """Each scenario and its baseline run alternately, so a slow minute on a shared machine
+    slows both; the ratio is the median of the pairs' ratios."""
+    pairs = [(run_once(*baseline), run_once(*measured)) for _ in range(repeat)]
+
+    def summary(results: list[dict]) -> dict:
+        return {"seconds": statistics.median(r["seconds"] for r in results),
+                "peak_mb": max(r["peak_mb"] for r in results)}
+
+    ratio = statistics.median(m["seconds"] / b["seconds"] for b, m in pairs)
+    return summary([m for _, m in pairs]), summary([b for b, _ in pairs]), ratio
 
 
 def run_command(argv: list[str], repeat: int) -> dict:
@@ -141,31 +150,31 @@ def main() -> None:
         for size in check_sizes if args.only in (None, "check") else ():
             root = corpus(base, size)
             repeat = 1 if size >= 100000 else args.repeat
-            floor, checked = run(FLOOR, root, repeat), run(CHECK, root, repeat)
-            rows.append((f"`coherence check`, {size:,} documents", checked, floor,
+            rows.append((f"`coherence check`, {size:,} documents",
+                         *side_by_side((CHECK, root), (FLOOR, root), repeat),
                          "read + C-loader parse of the front-matter"))
         for size in sizes if args.only in (None, "build") else ():
             for theme in ("mkdocs", "material"):
-                plain = run(BUILD, corpus(base, size, theme, plugin=False), args.repeat)
-                withp = run(BUILD, corpus(base, size, theme, plugin=True), args.repeat)
-                rows.append((f"`mkdocs build` + plugin, {size:,} pages, {theme}", withp, plain,
+                rows.append((f"`mkdocs build` + plugin, {size:,} pages, {theme}",
+                             *side_by_side((BUILD, corpus(base, size, theme, plugin=True)),
+                                           (BUILD, corpus(base, size, theme, plugin=False)), args.repeat),
                              "`mkdocs build` without the plugin"))
         if args.only in (None, "rebuild"):
-            rows.append(("rebuild after editing one document, 1,000 pages", run(REBUILD, corpus(base, 1000), args.repeat),
-                         run(REBUILD, corpus(base, 1000, plugin=False), args.repeat),
+            rows.append(("rebuild after editing one document, 1,000 pages",
+                         *side_by_side((REBUILD, corpus(base, 1000)), (REBUILD, corpus(base, 1000, plugin=False)),
+                                       args.repeat),
                          "the same rebuild without the plugin"))
 
     if args.only in (None, "startup"):
         cli = [sys.executable, "-c", "import sys; from coherence.cli import main; sys.argv = ['coherence', '--help']; main()"]
-        rows.append(("`coherence --help`", run_command(cli, 5 * args.repeat),
-                     run_command([sys.executable, "-c", "pass"], 5 * args.repeat), "`python -c pass`"))
+        helped, bare = run_command(cli, 5 * args.repeat), run_command([sys.executable, "-c", "pass"], 5 * args.repeat)
+        rows.append(("`coherence --help`", helped, bare, helped["seconds"] / bare["seconds"], "`python -c pass`"))
 
     print(f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
           f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores\n")
     print("| scenario | time | peak memory | baseline | baseline time | ratio |")
     print("|---|---:|---:|---|---:|---:|")
-    for name, measured, baseline, what in rows:
-        ratio = measured["seconds"] / baseline["seconds"] if baseline["seconds"] else float("nan")
+    for name, measured, baseline, ratio, what in rows:
         memory = "–" if measured["peak_mb"] != measured["peak_mb"] else f"{measured['peak_mb']:.0f} MB"
         print(f"| {name} | {measured['seconds']:.2f} s | {memory} | {what} | "
               f"{baseline['seconds']:.2f} s | {ratio:.2f}× |")

@@ -197,8 +197,9 @@ def test_clicking_a_node_opens_its_page(page, served):
     open_graph(page, base)
     x, y = node_point(page, "customer-profile")
     page.mouse.move(x, y)
-    assert "customer-profile" in page.locator(".coherence-graph-info").inner_text()  # hover: neighbourhood
-    assert page.evaluate("coherenceCy.nodes('.faded').length") > 0
+    # Hover highlights the neighbourhood; the handler runs on the next frames, so wait for it.
+    page.wait_for_function("document.querySelector('.coherence-graph-info').innerText.includes('customer-profile')"
+                           " && coherenceCy.nodes('.faded').length > 0", timeout=10_000)
     page.mouse.click(x, y)
     page.wait_for_url(base + "contracts/customer-profile/")
     assert page.locator("h1").first.inner_text().startswith("Customer profile")

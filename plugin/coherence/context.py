@@ -9,6 +9,7 @@ Plain Markdown with no links into the site, so it reads the same anywhere.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .engine import Report
 from .findings import Finding
@@ -23,6 +24,16 @@ CONTRACT_EDGES = ("uses", "changes", "depends_on", "assumes")
 
 def text(value) -> str:
     """Inline Markdown text: one line, every character with a Markdown meaning escaped."""
+    return _text_of_str(value) if type(value) is str else _text(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_of_str(value: str) -> str:
+    # Bundles repeat the same titles, edge types and messages: one site writes ~25 per document.
+    return _text(value)
+
+
+def _text(value) -> str:
     line = one_line(value, limit=10_000)
     for special in _MARKDOWN_SPECIAL:  # a few C-level scans: far cheaper than a regex or translate
         if special in line:
@@ -86,6 +97,7 @@ class ContextBundles:
         self._contracts: dict[str, tuple[list[str], str, list[str]]] = {}
         self._decisions: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
         self._others: dict[str, str] = {}
+        self._findings: dict[tuple[int, str], str] = {}  # (id of a finding of the report, label) -> line
 
     def _contract(self, contract: Document) -> tuple[list[str], str, list[str]]:
         """(heading lines, status line up to "this document: ", facts and invariants lines)."""
@@ -119,6 +131,13 @@ class ContextBundles:
                        for fact, value in sorted(decision.defines.items())]
             self._decisions[decision.id] = (head, before, after, defines)
         return self._decisions[decision.id]
+
+    def _finding_line(self, finding: Finding, label: str) -> str:
+        """A finding shows in the bundle of every document it names: written once."""
+        key = (id(finding), label)
+        if key not in self._findings:
+            self._findings[key] = _finding_line(finding, label)
+        return self._findings[key]
 
     def _other(self, other: Document) -> str:
         if other.id not in self._others:
@@ -232,9 +251,9 @@ class ContextBundles:
         lines += ["## Open findings", ""]
         if not (active or waived or resolved):
             lines += ["None.", ""]
-        lines += [_finding_line(f, f.severity.label if f.severity else "finding") for f in active]
-        lines += [_finding_line(f, "waived") for f in waived]
-        lines += [_finding_line(f, "resolved") for f in resolved]
+        lines += [self._finding_line(f, f.severity.label if f.severity else "finding") for f in active]
+        lines += [self._finding_line(f, "waived") for f in waived]
+        lines += [self._finding_line(f, "resolved") for f in resolved]
         text_out = "\n".join(lines)
         while "\n\n\n" in text_out:  # every run of blank lines becomes one (faster than a regex)
             text_out = text_out.replace("\n\n\n", "\n\n")

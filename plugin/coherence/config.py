@@ -6,7 +6,6 @@ itself with `read_mkdocs_yml` (no MkDocs import: fast, and no theme or plugin ne
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -114,6 +113,8 @@ def _limits(raw: Any) -> Limits:
 
 
 def _did_you_mean(word: str, choices) -> str:
+    import difflib  # only a misspelling needs it: kept out of every check's start-up
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -11,7 +11,6 @@ are written as given: callers keep a file's own (CRLF stays CRLF). `diff` shows 
 
 from __future__ import annotations
 
-import difflib
 import os
 import tempfile
 from pathlib import Path
@@ -80,6 +79,8 @@ def _unchanged(path: Path, expected: str | bytes) -> None:
 def diff(rel: str, old: str | None, new: str) -> str:
     """A unified diff of one file (`old` None: a new file), as `--dry-run` prints it.
     Line endings are shown as they would be written (a CRLF file's lines end in `\\r`)."""
+    import difflib  # only `--dry-run` needs it; the check imports this module too
+
     return "".join(difflib.unified_diff(
         (old or "").splitlines(keepends=True), new.splitlines(keepends=True),
         fromfile="/dev/null" if old is None else f"a/{rel}", tofile=f"b/{rel}"))

@@ -6,7 +6,6 @@ Schema (`coherence schema`), so the two can never disagree.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -204,6 +203,8 @@ def _describe(value: Any) -> str:
 
 
 def _suggest(word: str, choices) -> str:
+    import difflib  # only a misspelling needs it: kept out of every check's start-up
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 

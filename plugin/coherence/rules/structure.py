@@ -3,7 +3,6 @@ come from reading and validating, before the graph exists)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from typing import Iterator
@@ -55,6 +54,10 @@ def _base_decisions(ctx: Context):
 
 
 def unresolved_reference(ctx: Context) -> Iterator[Finding]:
+    if not ctx.graph.unresolved:
+        return
+    import difflib  # only an unresolved reference needs it: kept out of every check's start-up
+
     ids = list(ctx.graph.index)
     for document, reference in ctx.graph.unresolved:
         close = difflib.get_close_matches(reference.target, ids, n=1, cutoff=0.6) if not reference.is_path else []

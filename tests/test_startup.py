@@ -58,3 +58,21 @@ def test_the_real_command_prints_help_without_importing_networkx():
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
     assert "coherence.cli" in imported
     assert not {name for name in imported if name.split(".")[0] in HEAVY}
+
+
+def test_a_clean_check_imports_no_library_it_does_not_need(tmp_path):
+    """A pre-commit hook runs `coherence check` on every commit: difflib (misspellings) and
+    networkx (naming a loop) load only when a finding needs them; the suggestion still comes."""
+    from conftest import write_tree
+
+    contract = "---\nkind: contract\nstatus: active\nversion: 1.0.0\n---\n# Orders\n"
+    intent = "---\nkind: intent\nstatus: draft\nuses: [orders@1]\n---\n# Checkout\n"
+    root = write_tree(tmp_path, {"mkdocs.yml": "site_name: t\nplugins: [coherence]\n",
+                                 "docs/contracts/orders.md": contract, "docs/intents/checkout.md": intent})
+    clean = _probe("check", str(root))
+    assert clean["code"] == 0 and "2 documents: 0 errors" in clean["output"]
+    assert _loaded(clean["modules"], ("difflib", "networkx", "jinja2", "mkdocs")) == []
+
+    (root / "docs/intents/checkout.md").write_text(intent.replace("orders@1", "order@1"))
+    misspelt = _probe("check", str(root))
+    assert misspelt["code"] == 1 and "did you mean 'orders'?" in misspelt["output"]

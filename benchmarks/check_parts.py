@@ -1,0 +1,86 @@
+"""Where a `coherence check` spends its time, beside its floor, inside one process.
+
+    python benchmarks/check_parts.py [N]        (default: 10000 documents)
+
+`run.py` times whole processes, whose start-up and the machine's scatter blur a few percent;
+here each part runs five times in one process and the fastest run counts: the floor (walk,
+read, C-loader parse of the front-matter), then discovery, loading and validating, the
+graph, the rules, and the whole check. Prints a Markdown table with each part's share of
+the floor. The corpus is `corpus.py`'s, as in `run.py`.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from coherence.config import read_mkdocs_yml
+from coherence.engine import _run_rules, check, discover, load_corpus
+from coherence.graph import build_graph
+from coherence.rules import Context
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import write_corpus  # noqa: E402
+
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+RUNS = 5
+
+
+def floor(root: str) -> None:
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if name.endswith(".md"):
+                with open(os.path.join(folder, name), encoding="utf-8-sig") as stream:
+                    match = FRONT_MATTER.match(stream.read())
+                if match:
+                    yaml.load(match.group(1), Loader=yaml.CSafeLoader)
+
+
+def measure(root: Path) -> dict[str, float]:
+    settings = read_mkdocs_yml(root / "mkdocs.yml")
+    best: dict[str, float] = {}
+
+    def timed(name: str, work):
+        started = time.perf_counter()
+        result = work()
+        best[name] = min(best.get(name, float("inf")), time.perf_counter() - started)
+        return result
+
+    gc.disable()  # as the check itself runs; the floor gets the same treatment
+    try:
+        for _ in range(RUNS):
+            timed("floor: read + C-loader parse", lambda: floor(str(root)))
+            timed("discover the files", lambda: discover(settings))
+            corpus = timed("load: read, parse, validate", lambda: load_corpus(settings))
+            graph = timed("graph", lambda: build_graph(corpus))
+            timed("rules", lambda: _run_rules(Context(corpus, graph, settings, date.today())))
+            timed("whole check", lambda: check(settings))
+    finally:
+        gc.enable()
+    return best
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "corpus"
+        write_corpus(root, count)
+        best = measure(root)
+    base = best["floor: read + C-loader parse"]
+    print(f"`coherence check` parts, {count:,} documents (fastest of {RUNS} runs in one process)\n")
+    print("| part | time | share of the floor |")
+    print("|---|---:|---:|")
+    for name, seconds in best.items():
+        print(f"| {name} | {seconds:.3f} s | {seconds / base:.2f}× |")
+
+
+if __name__ == "__main__":
+    main()

@@ -12,15 +12,11 @@ the floor. The corpus is `corpus.py`'s, as in `run.py`.
 from __future__ import annotations
 
 import gc
-import os
-import re
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
-
-import yaml
 
 from coherence.config import read_mkdocs_yml
 from coherence.engine import _run_rules, check, discover, load_corpus
@@ -29,19 +25,9 @@ from coherence.rules import Context
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
+from floor import read_and_parse  # noqa: E402
 
-FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 RUNS = 5
-
-
-def floor(root: str) -> None:
-    for folder, _, names in os.walk(root):
-        for name in names:
-            if name.endswith(".md"):
-                with open(os.path.join(folder, name), encoding="utf-8-sig") as stream:
-                    match = FRONT_MATTER.match(stream.read())
-                if match:
-                    yaml.load(match.group(1), Loader=yaml.CSafeLoader)
 
 
 def measure(root: Path) -> dict[str, float]:
@@ -57,7 +43,7 @@ def measure(root: Path) -> dict[str, float]:
     gc.disable()  # as the check itself runs; the floor gets the same treatment
     try:
         for _ in range(RUNS):
-            timed("floor: read + C-loader parse", lambda: floor(str(root)))
+            timed("floor: read + C-loader parse", lambda: read_and_parse(str(root)))
             timed("discover the files", lambda: discover(settings))
             corpus = timed("load: read, parse, validate", lambda: load_corpus(settings))
             graph = timed("graph", lambda: build_graph(corpus))

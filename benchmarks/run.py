@@ -43,15 +43,9 @@ print(json.dumps({"seconds": time.perf_counter() - started,
 """
 
 FLOOR = r"""
-import os, re, yaml
-pattern = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
-for root, _, names in os.walk(ROOT):
-    for name in names:
-        if name.endswith(".md"):
-            text = open(os.path.join(root, name), encoding="utf-8-sig").read()
-            match = pattern.match(text)
-            if match:
-                yaml.load(match.group(1), Loader=yaml.CSafeLoader)
+sys.path.insert(0, BENCHMARKS)
+from floor import read_and_parse
+read_and_parse(ROOT)
 """
 
 CHECK = r"""
@@ -94,7 +88,7 @@ def compile_package() -> None:
 
 
 def run_once(code: str, root: Path) -> dict:
-    script = f"ROOT = {str(root)!r}\nSITE = {str(root / 'site')!r}\n" + code
+    script = f"ROOT = {str(root)!r}\nSITE = {str(root / 'site')!r}\nBENCHMARKS = {str(HERE)!r}\n" + code
     out = subprocess.run([sys.executable, "-c", MEASURE, script], capture_output=True, text=True, check=True, env=ENV)
     lines = out.stdout.strip().splitlines()
     result = json.loads(lines[-1])

@@ -16,6 +16,7 @@ import yaml
 
 from .findings import RULES, Severity
 from .loader import DEFAULT_LIMITS, Limits
+from .suggest import closest
 from .values import KINDS, parse_duration
 
 FAIL_ON = ("error", "warning", "never")
@@ -113,10 +114,8 @@ def _limits(raw: Any) -> Limits:
 
 
 def _did_you_mean(word: str, choices) -> str:
-    import difflib  # only a misspelling needs it: kept out of every check's start-up
-
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 def _allowed(values) -> str:

@@ -11,6 +11,7 @@ from collections import deque
 from datetime import date
 
 from .graph import ADR_REFERENCE, Graph
+from .suggest import closest
 
 GRAPH_FORMATS = ("mermaid", "dot", "json")
 GRAPH_JSON_VERSION = 1
@@ -29,10 +30,8 @@ def find_node(graph: Graph, identifier: str) -> str:
     by_path = {document.rel: document.id for document in graph.index.values()}
     if identifier in by_path:
         return by_path[identifier]
-    import difflib
-
-    close = difflib.get_close_matches(identifier, list(graph.index), n=1, cutoff=0.6)
-    raise UnknownNode(f"no document has the id '{identifier}'" + (f"; did you mean '{close[0]}'?" if close else ""))
+    close = closest(identifier, graph.index)
+    raise UnknownNode(f"no document has the id '{identifier}'" + (f"; did you mean '{close}'?" if close else ""))
 
 
 def neighbourhood(graph: Graph, centre: str, depth: int) -> set[str]:

@@ -9,7 +9,6 @@ kept byte for byte; the new keys are added at its end. Writes are atomic.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import yaml
 
 from .adr_formats import read_in_place
 from .config import Settings
-from .files import atomic_write
+from .files import atomic_write, diff
 from .loader import MKDOCS_FRONTMATTER, iter_markdown, read_source
 
 PEOPLE = ("deciders", "consulted", "informed")
@@ -31,8 +30,7 @@ class Imported:
     new: str
 
     def diff(self) -> str:
-        return "".join(difflib.unified_diff(self.old.splitlines(keepends=True), self.new.splitlines(keepends=True),
-                                            fromfile=f"a/{self.rel}", tofile=f"b/{self.rel}"))
+        return diff(self.rel, self.old, self.new)
 
 
 def _dump(key: str, value) -> str:

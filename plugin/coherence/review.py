@@ -25,6 +25,7 @@ import yaml
 from .config import Settings
 from .fingerprint import fingerprint
 from .model import Document
+from .suggest import closest
 from .values import parse_date
 
 BOM = b"\xef\xbb\xbf"
@@ -202,8 +203,6 @@ def record_review(settings: Settings, document_id: str, *, on: date | None = Non
                   dry_run: bool = False) -> Recorded:
     """Stamp `document_id` with the fingerprints of what it depends on, and date the review.
     `dry_run`: compute the new file (Recorded.after) and write nothing."""
-    import difflib
-
     from .engine import load_corpus
     from .graph import build_graph
 
@@ -211,9 +210,8 @@ def record_review(settings: Settings, document_id: str, *, on: date | None = Non
     graph = build_graph(corpus)
     document = graph.index.get(document_id)
     if document is None:
-        close = difflib.get_close_matches(document_id, list(graph.index), n=1, cutoff=0.6)
-        raise ReviewError(f"no document has the id '{document_id}'"
-                          + (f"; did you mean '{close[0]}'?" if close else ""))
+        close = closest(document_id, graph.index)
+        raise ReviewError(f"no document has the id '{document_id}'" + (f"; did you mean '{close}'?" if close else ""))
     stamps: dict[str, str] = {}
     for _, target, data in sorted(graph.graph.out_edges(document.id, data=True), key=lambda e: e[1]):
         if data.get("type") not in SKIPPED and target != document.id and target not in stamps:

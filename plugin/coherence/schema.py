@@ -15,6 +15,7 @@ from typing import Any, Callable
 from .findings import RULES, Finding, Severity, Waiver
 from .loader import Source, scan_headings
 from .model import REFERENCE_KEYS, Document, Reference
+from .suggest import closest
 from .values import (FACT_NAME, KINDS, STATUSES, flatten_facts, parse_date, parse_duration, parse_measure,
                      parse_range, parse_target, parse_version)
 
@@ -203,10 +204,8 @@ def _describe(value: Any) -> str:
 
 
 def _suggest(word: str, choices) -> str:
-    import difflib  # only a misspelling needs it: kept out of every check's start-up
-
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(word, choices)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 # --- the table --------------------------------------------------------------------------

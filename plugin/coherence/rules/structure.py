@@ -10,6 +10,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..graph import resolve_path, strongly_connected
 from ..numbering import BaseUnreadable, base_clash_findings, base_decisions
+from ..suggest import closest
 from . import Context
 
 CYCLE_EDGES = ("supersedes", "depends_on")
@@ -54,14 +55,9 @@ def _base_decisions(ctx: Context):
 
 
 def unresolved_reference(ctx: Context) -> Iterator[Finding]:
-    if not ctx.graph.unresolved:
-        return
-    import difflib  # only an unresolved reference needs it: kept out of every check's start-up
-
-    ids = list(ctx.graph.index)
     for document, reference in ctx.graph.unresolved:
-        close = difflib.get_close_matches(reference.target, ids, n=1, cutoff=0.6) if not reference.is_path else []
-        hint = f"; did you mean '{close[0]}'?" if close else "; check the id or the relative path"
+        close = closest(reference.target, ctx.graph.index) if not reference.is_path else None
+        hint = f"; did you mean '{close}'?" if close else "; check the id or the relative path"
         if RANGE_TAIL.match(reference.raw):
             hint = ("; it looks like the second half of a range split by a comma: quote the whole reference, "
                     "e.g. \"customer-profile@>=2.1,<3\"")

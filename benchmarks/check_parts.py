@@ -18,10 +18,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from coherence.config import read_mkdocs_yml
-from coherence.engine import _run_rules, check, discover, load_corpus
-from coherence.graph import build_graph
-from coherence.rules import Context
+from mkdocs_coherence.core.config import read_mkdocs_yml
+from mkdocs_coherence.check import _run_rules, check, discover, load_corpus
+from mkdocs_coherence.core.graph import build_graph
+from mkdocs_coherence.rules import Context
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402

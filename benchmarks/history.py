@@ -113,10 +113,10 @@ def main() -> int:
     parser.add_argument("--keep", help="generate into this folder and keep it")
     args = parser.parse_args()
 
-    from coherence.config import read_mkdocs_yml
-    from coherence.engine import load_corpus
-    from coherence.graph import build_graph
-    from coherence.history import read_history
+    from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.graph import build_graph
+    from mkdocs_coherence.core.history import read_history
 
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="coherence-bench-"))
     root = folder / "repo"
@@ -132,7 +132,7 @@ def main() -> int:
     results = {}
     cold = timed(lambda: results.setdefault("cold", read_history(corpus, settings, graph)))
     warm = timed(lambda: results.__setitem__("warm", read_history(corpus, settings, graph)), repeat=3)
-    check = timed(lambda: subprocess.run([sys.executable, "-m", "coherence", "check", str(root), "--format", "json"],
+    check = timed(lambda: subprocess.run([sys.executable, "-m", "mkdocs_coherence", "check", str(root), "--format", "json"],
                                          capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT / "plugin")}))
     history = results["cold"]
     changes = sum(1 for c in history.changes.values() if c is not None)

@@ -17,10 +17,10 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from coherence.config import parse_settings
-from coherence.engine import load_corpus
-from coherence.graph import build_graph
-from coherence.rules import Context, all_rules
+from mkdocs_coherence.core.config import parse_settings
+from mkdocs_coherence.check import load_corpus
+from mkdocs_coherence.core.graph import build_graph
+from mkdocs_coherence.rules import Context, all_rules
 
 
 def generate(root: Path, count: int) -> None:

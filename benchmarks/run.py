@@ -49,8 +49,8 @@ read_and_parse(ROOT)
 """
 
 CHECK = r"""
-from coherence.config import read_mkdocs_yml
-from coherence.engine import check
+from mkdocs_coherence.core.config import read_mkdocs_yml
+from mkdocs_coherence.check import check
 check(read_mkdocs_yml(ROOT + "/mkdocs.yml"))
 """
 
@@ -82,7 +82,7 @@ ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRIT
 
 
 def compile_package() -> None:
-    import coherence
+    import mkdocs_coherence
 
     compileall.compile_dir(str(Path(coherence.__file__).parent), quiet=1)
 
@@ -160,7 +160,7 @@ def main() -> None:
                          "the same rebuild without the plugin"))
 
     if args.only in (None, "startup"):
-        cli = [sys.executable, "-c", "import sys; from coherence.cli import main; sys.argv = ['coherence', '--help']; main()"]
+        cli = [sys.executable, "-c", "import sys; from mkdocs_coherence.cli.main import main; sys.argv = ['coherence', '--help']; main()"]
         helped, bare = run_command(cli, 5 * args.repeat), run_command([sys.executable, "-c", "pass"], 5 * args.repeat)
         rows.append(("`coherence --help`", helped, bare, helped["seconds"] / bare["seconds"], "`python -c pass`"))
 

@@ -57,7 +57,7 @@ def site(tmp_path):
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "coherence", *args], cwd=cwd, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "mkdocs_coherence", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=120)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from coherence.adr_formats import parse_written_date, read_in_place
+from mkdocs_coherence.core.adr_formats import parse_written_date, read_in_place
 from conftest import SHARED, check_json, run_cli
 
 CORPUS = SHARED / "corpora" / "adr-real"

@@ -114,8 +114,8 @@ def test_base_from_the_environment_in_a_real_mkdocs_build(repo, monkeypatch, cap
 
 
 def test_an_unreadable_base_is_a_finding_not_a_traceback(repo):
-    from coherence.config import read_mkdocs_yml
-    from coherence.engine import check
+    from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.check import check
     import dataclasses
 
     settings = dataclasses.replace(read_mkdocs_yml(repo.root / "mkdocs.yml"), base="no-such-branch")

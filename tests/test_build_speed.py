@@ -15,8 +15,8 @@ import pytest
 from mkdocs.structure.pages import Page
 
 from conftest import build, mkdocs_yml, run_cli, write_tree
-from coherence.loader import SourceCache
-from coherence.writer import BackgroundWriter
+from mkdocs_coherence.core.loader import SourceCache
+from mkdocs_coherence.site.writer import BackgroundWriter
 from mkdocs.exceptions import Abort
 
 PAGES = {

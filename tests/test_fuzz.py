@@ -19,19 +19,19 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from coherence import adr_formats, values
-from coherence.config import parse_settings
-from coherence.engine import _run_rules
-from coherence.findings import RULES, Finding
-from coherence.fingerprint import fingerprint, material
-from coherence.graph import build_graph
-from coherence.history import glob_regex, literal_prefix
-from coherence.importer import convert
-from coherence.loader import Limits, Source, read_source
-from coherence.model import Corpus
-from coherence.review import ReviewError, edit_frontmatter
-from coherence.rules import Context
-from coherence.schema import KEYS, PAGE_KEYS, build_document
+from mkdocs_coherence.core import adr_formats, values
+from mkdocs_coherence.core.config import parse_settings
+from mkdocs_coherence.check import _run_rules
+from mkdocs_coherence.core.findings import RULES, Finding
+from mkdocs_coherence.core.fingerprints import fingerprint, material
+from mkdocs_coherence.core.graph import build_graph
+from mkdocs_coherence.core.history import glob_regex, literal_prefix
+from mkdocs_coherence.edits.importer import convert
+from mkdocs_coherence.core.loader import Limits, Source, read_source
+from mkdocs_coherence.core.model import Corpus
+from mkdocs_coherence.edits.review import ReviewError, edit_frontmatter
+from mkdocs_coherence.rules import Context
+from mkdocs_coherence.core.schema import KEYS, PAGE_KEYS, build_document
 
 _COMMON = dict(deadline=None, database=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("ci", derandomize=True, max_examples=60, **_COMMON)

@@ -10,9 +10,9 @@ import sys
 
 import networkx as nx
 
-from coherence.config import parse_settings
-from coherence.engine import check
-from coherence.graph import strongly_connected
+from mkdocs_coherence.core.config import parse_settings
+from mkdocs_coherence.check import check
+from mkdocs_coherence.core.graph import strongly_connected
 from conftest import write_tree
 
 TREE = {
@@ -118,8 +118,8 @@ def test_a_long_chain_needs_no_recursion():
 
 PROBE = r"""
 import json, sys
-from coherence.config import read_mkdocs_yml
-from coherence.engine import check
+from mkdocs_coherence.core.config import read_mkdocs_yml
+from mkdocs_coherence.check import check
 report = check(read_mkdocs_yml(sys.argv[1] + "/mkdocs.yml"))
 print(json.dumps({"rules": sorted({f.rule for f in report.findings}), "networkx": "networkx" in sys.modules}))
 """

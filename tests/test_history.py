@@ -35,7 +35,7 @@ def counting_git(tmp_path: Path) -> tuple[dict[str, str], Path]:
 
 
 def run_check(root: Path, env: dict[str, str]) -> dict:
-    result = subprocess.run([sys.executable, "-m", "coherence", "check", str(root), "--format", "json"],
+    result = subprocess.run([sys.executable, "-m", "mkdocs_coherence", "check", str(root), "--format", "json"],
                             env=env, capture_output=True, text=True, timeout=300)
     assert "Traceback" not in result.stderr, result.stderr
     return json.loads(result.stdout)
@@ -107,9 +107,9 @@ def test_dates_are_committer_dates_and_merges_count_when_they_land(tmp_path):
 
     repo.commit("2026-03-01", "touch", {"docs/intents/i.md": "---\nstatus: draft\nuses: [c]\nreviewed: 2026-03-01\n---\n# I\n"})
     env = {"GIT_AUTHOR_DATE": "2020-01-01T00:00:00+00:00"}  # an old author date must not matter
-    from coherence.config import read_mkdocs_yml
-    from coherence.engine import load_corpus
-    from coherence.history import read_history
+    from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.history import read_history
 
     repo.write({"docs/contracts/c.md": contract("3.0.0")})
     git(repo.root, "add", "-A")
@@ -124,9 +124,9 @@ def test_dates_are_committer_dates_and_merges_count_when_they_land(tmp_path):
 
 
 def test_states_absent_empty_shallow(tmp_path):
-    from coherence.config import read_mkdocs_yml
-    from coherence.engine import load_corpus
-    from coherence.history import read_history
+    from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.history import read_history
 
     def state(root):
         settings = read_mkdocs_yml(root / "mkdocs.yml")
@@ -160,9 +160,9 @@ def test_mkdocs_yml_in_a_subfolder_of_the_repository(tmp_path):
 
 
 def test_prose_and_formatting_keep_the_fingerprint(tmp_path):
-    from coherence.config import read_mkdocs_yml
-    from coherence.engine import load_corpus
-    from coherence.fingerprint import describe, fingerprint, material
+    from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.fingerprints import describe, fingerprint, material
 
     def prints(text):
         root = write_tree(tmp_path / str(abs(hash(text))), {"mkdocs.yml": mkdocs_yml(), "docs/contracts/c.md": text})
@@ -192,7 +192,7 @@ def test_prose_and_formatting_keep_the_fingerprint(tmp_path):
     ("src/**", "src/a/b", True),
 ])
 def test_governs_globs(pattern, path, matches):
-    from coherence.history import glob_regex, literal_prefix
+    from mkdocs_coherence.core.history import glob_regex, literal_prefix
 
     assert bool(glob_regex(pattern).match(path)) is matches
     assert path.startswith(literal_prefix(pattern)) or not matches

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coherence.loader import first_heading, read_source
+from mkdocs_coherence.core.loader import first_heading, read_source
 
 BILLION_LAUGHS = """---
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

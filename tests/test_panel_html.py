@@ -9,10 +9,10 @@ import shutil
 import pytest
 
 from conftest import REPO, write_tree
-from coherence.config import read_mkdocs_yml
-from coherence.engine import check
-from coherence.panel_html import default_panel
-from coherence.render import PANEL_TEMPLATE, environment, overrides_panel, panel_context, panel_renderer
+from mkdocs_coherence.core.config import read_mkdocs_yml
+from mkdocs_coherence.check import check
+from mkdocs_coherence.site.panel_html import default_panel
+from mkdocs_coherence.site.render import PANEL_TEMPLATE, environment, overrides_panel, panel_context, panel_renderer
 
 CRAFTED = {
     "mkdocs.yml": "site_name: Panels\nplugins:\n  - coherence:\n      fail_on: never\n"

@@ -176,7 +176,7 @@ def test_panels_show_findings_naming_the_document_and_resolved_conflicts(site):
 
 
 def test_a_rebuild_after_one_edit_reads_one_file(site):
-    from coherence.plugin import source_cache
+    from mkdocs_coherence.plugin import source_cache
 
     tree = {**CONSISTENT, **{f"docs/intents/extra-{i}.md": f"---\nstatus: draft\n---\n# Extra {i}\n" for i in range(20)}}
     project = site(tree)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from coherence.config import parse_settings
-from coherence.engine import check
+from mkdocs_coherence.core.config import parse_settings
+from mkdocs_coherence.check import check
 from conftest import SHARED
 
 CORPUS = SHARED / "corpora" / "adr-real"

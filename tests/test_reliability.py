@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from coherence.config import ConfigError, parse_settings, read_mkdocs_yml
-from coherence.engine import check
-from coherence.loader import Limits
-from coherence.output import render
+from mkdocs_coherence.core.config import ConfigError, parse_settings, read_mkdocs_yml
+from mkdocs_coherence.check import check
+from mkdocs_coherence.core.loader import Limits
+from mkdocs_coherence.cli.output import render
 from conftest import check_json, mkdocs_serve, run_cli, wait_for
 
 GOOD = "---\nkind: intent\nstatus: active\nowners: [web]\nsuccess: [{metric: m, target: '>= 1'}]\n---\n# Checkout\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from coherence.findings import RULES
+from mkdocs_coherence.core.findings import RULES
 from conftest import REPO, check_json
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from coherence.files import WriteRefused, atomic_write
+from mkdocs_coherence.edits.files import WriteRefused, atomic_write
 from conftest import run_cli
 
 CRLF_INTENT = (b"---\r\nkind: intent\r\nstatus: active\r\nuses: [customer-profile@2]\r\n"
@@ -24,7 +24,7 @@ MADR2_CRLF = (b"# 1. Use Postgres\r\n\r\n* Status: accepted\r\n* Date: 2024-01-0
 
 def run_exact(*args: str) -> subprocess.CompletedProcess:
     """The CLI with its output as written (no newline translation: a CRLF diff shows its \\r)."""
-    result = subprocess.run([sys.executable, "-m", "coherence", *args], capture_output=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "mkdocs_coherence", *args], capture_output=True, timeout=120)
     return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(), result.stderr.decode())
 
 

@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO, build, fetch, mkdocs_serve, run_cli, wait_for, write_tree
 
 EXAMPLE = REPO / "examples" / "three-features"
-PACKAGE = REPO / "plugin" / "coherence"
+PACKAGE = REPO / "plugin" / "mkdocs_coherence"
 HOSTILE_TITLE = "<script>window.__pwned=1</script> \"><img src=x onerror=window.__pwned=2> [x](javascript:alert(1)) | *b*"
 
 

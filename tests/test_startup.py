@@ -13,7 +13,7 @@ HEAVY = ("networkx", "jinja2", "mkdocs", "markdown")
 
 PROBE = r"""
 import contextlib, io, json, sys
-from coherence.cli import main
+from mkdocs_coherence.cli.main import main
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     try:
@@ -31,7 +31,8 @@ def _probe(*args: str) -> dict:
 
 
 def _loaded(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
-    return [m for m in modules if m.split(".")[0] in prefixes or m.startswith(prefixes)]
+    """Modules that are one of `prefixes` or inside one (`mkdocs` is not `mkdocs_coherence`)."""
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes)]
 
 
 @pytest.mark.parametrize("args", [("--help",), ("check", "--help"), ("graph", "--help")])
@@ -39,24 +40,24 @@ def test_help_imports_no_heavy_library_and_no_core(args):
     probe = _probe(*args)
     assert probe["code"] == 0 and "usage: coherence" in probe["output"]
     assert _loaded(probe["modules"], HEAVY) == []
-    assert _loaded(probe["modules"], ("yaml", "coherence.engine", "coherence.rules", "coherence.graph",
-                                      "coherence.loader")) == []
+    assert _loaded(probe["modules"], ("yaml", "mkdocs_coherence.check", "mkdocs_coherence.rules", "mkdocs_coherence.core.graph",
+                                      "mkdocs_coherence.core.loader")) == []
 
 
 def test_schema_imports_neither_the_graph_nor_the_rules_nor_the_site():
     probe = _probe("schema")
     assert probe["code"] == 0 and json.loads(probe["output"])["title"].startswith("mkdocs-coherence")
     assert _loaded(probe["modules"], HEAVY) == []
-    assert _loaded(probe["modules"], ("coherence.rules", "coherence.graph", "coherence.engine")) == []
+    assert _loaded(probe["modules"], ("mkdocs_coherence.rules", "mkdocs_coherence.core.graph", "mkdocs_coherence.check")) == []
 
 
 def test_the_real_command_prints_help_without_importing_networkx():
     """The entry point as users run it, with the interpreter's own import log."""
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "coherence", "--help"],
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "mkdocs_coherence", "--help"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "usage: coherence" in result.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
-    assert "coherence.cli" in imported
+    assert "mkdocs_coherence.cli.main" in imported
     assert not {name for name in imported if name.split(".")[0] in HEAVY}
 
 

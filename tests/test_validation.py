@@ -7,9 +7,9 @@ import json
 import jsonschema
 import pytest
 
-from coherence.config import parse_settings
-from coherence.engine import check
-from coherence.schema import json_schema
+from mkdocs_coherence.core.config import parse_settings
+from mkdocs_coherence.check import check
+from mkdocs_coherence.core.schema import json_schema
 from conftest import run_cli, write_tree
 
 
@@ -101,7 +101,7 @@ def test_json_schema_accepts_valid_and_rejects_invalid_front_matter():
 
 
 def test_schema_table_and_json_schema_agree():
-    from coherence.schema import KEYS
+    from mkdocs_coherence.core.schema import KEYS
 
     assert set(KEYS) <= set(json_schema()["properties"])
 

@@ -1,0 +1,5 @@
+import sys
+
+from mkdocs_coherence.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,272 @@
+"""Settings of the `coherence` entry in `mkdocs.yml`, validated identically for plugin and CLI.
+
+The plugin hands MkDocs' parsed option dict to `parse_settings`; the CLI reads `mkdocs.yml`
+itself with `read_mkdocs_yml` (no MkDocs import: fast, and no theme or plugin needed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from mkdocs_coherence.core.findings import RULES, Severity
+from mkdocs_coherence.core.loader import DEFAULT_LIMITS, Limits
+from mkdocs_coherence.core.suggest import closest
+from mkdocs_coherence.core.values import KINDS, parse_duration
+
+FAIL_ON = ("error", "warning", "never")
+RULE_LEVELS = ("error", "warning", "info", "off")
+DEFAULT_GATES: dict[str, tuple[str, ...]] = {"high": ("rollback", "monitoring", "owners>=2")}
+GATE_REQUIREMENT = re.compile(r"^(?P<key>[a-z_][a-z0-9_-]*)(?:\s*>=\s*(?P<count>\d{1,9}))?$")
+OPTIONS = ("folders", "rules", "gates", "outcome_grace", "fail_on", "base", "limits")
+LIMIT_NAMES = tuple(Limits.__dataclass_fields__)
+
+
+class ConfigError(Exception):
+    """A setting that cannot be used; names the option and what is allowed."""
+
+    def __init__(self, option: str, message: str):
+        super().__init__(f"coherence: option '{option}': {message}")
+        self.option = option
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_dir: Path
+    docs_dir: Path
+    folders: dict[Path, str]  # absolute folder -> kind
+    severities: dict[str, Severity | None] = field(default_factory=dict)  # None: rule off
+    gates: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_GATES))
+    outcome_grace_days: int = 60
+    fail_on: str = "error"
+    base: str | None = None
+    limits: Limits = DEFAULT_LIMITS
+
+    def severity_of(self, rule: str) -> Severity | None:
+        if rule in self.severities:
+            return self.severities[rule]
+        return RULES[rule].severity if rule in RULES else Severity.ERROR
+
+    @property
+    def repository(self) -> Path:
+        """The folder nothing may reach outside of: the git work tree holding mkdocs.yml, else
+        the directory of mkdocs.yml (references, `governs` globs and symlinks stay inside)."""
+        return repository_root(self.config_dir)
+
+    def inside(self, path: Path | str) -> bool:
+        """Whether `path`, symlinks resolved, lies in the repository or a configured folder."""
+        try:
+            real = os.path.realpath(path)
+        except (OSError, ValueError):
+            return False
+        roots = (self.repository, self.docs_dir, *self.folders)
+        return any(_within(real, os.path.realpath(root)) for root in roots)
+
+    def relpath(self, path: Path) -> str:
+        """Path as findings show it: relative to the directory of mkdocs.yml, with `/`."""
+        text, base = str(path), str(self.config_dir).rstrip(os.sep) + os.sep
+        if text.startswith(base):  # the common case, without pathlib: it runs once per file
+            return text[len(base):].replace(os.sep, "/")
+        try:
+            return path.relative_to(self.config_dir).as_posix()
+        except ValueError:
+            return Path(os.path.relpath(path, self.config_dir)).as_posix()
+
+
+def _within(path: str, root: str) -> bool:
+    return os.path.normcase(path) == os.path.normcase(root) or \
+        os.path.normcase(path).startswith(os.path.normcase(root.rstrip(os.sep) + os.sep))
+
+
+_ROOTS: dict[Path, Path] = {}
+
+
+def repository_root(config_dir: Path) -> Path:
+    """The nearest folder at or above `config_dir` holding `.git` (a folder, or a file in a
+    worktree); `config_dir` itself outside git. No git process: a look at the file system."""
+    if config_dir not in _ROOTS:
+        found = next((folder for folder in (config_dir, *config_dir.parents) if (folder / ".git").exists()),
+                     config_dir)
+        _ROOTS[config_dir] = Path(os.path.realpath(found))
+    return _ROOTS[config_dir]
+
+
+def _limits(raw: Any) -> Limits:
+    if raw is None:
+        return DEFAULT_LIMITS
+    if not isinstance(raw, Mapping):
+        raise ConfigError("limits", f"must map limits to positive numbers, e.g. {{frontmatter_bytes: 2000000}}; "
+                          f"limits are {_allowed(LIMIT_NAMES)}")
+    values = {}
+    for name, value in raw.items():
+        if name not in LIMIT_NAMES:
+            raise ConfigError("limits", f"unknown limit '{name}'{_did_you_mean(str(name), LIMIT_NAMES)}; "
+                              f"limits are {_allowed(LIMIT_NAMES)}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError("limits", f"limit '{name}' must be a positive whole number, not '{value}'")
+        values[name] = value
+    return Limits(**{**DEFAULT_LIMITS.__dict__, **values})
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = closest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""
+
+
+def _allowed(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def default_folders(config_dir: Path, docs_dir: Path) -> dict[Path, str]:
+    return {
+        config_dir / "decisions": "decision",
+        docs_dir / "decisions": "decision",
+        docs_dir / "intents": "intent",
+        docs_dir / "contracts": "contract",
+    }
+
+
+def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_dir: Path) -> Settings:
+    """Validate the plugin options; raise ConfigError naming the option and allowed values."""
+    options = dict(options or {})
+    config_dir = Path(config_dir).resolve()
+    docs_dir = Path(docs_dir).resolve()
+    for name in options:
+        if name not in OPTIONS:
+            raise ConfigError(name, f"unknown option{_did_you_mean(name, OPTIONS)}; options are {_allowed(OPTIONS)}")
+
+    folders = default_folders(config_dir, docs_dir)
+    if options.get("folders") is not None:
+        raw = options["folders"]
+        if not isinstance(raw, Mapping):
+            raise ConfigError("folders", "must map a folder to a kind, e.g. {decisions: decision}")
+        folders = {}
+        for folder, kind in raw.items():
+            if kind not in KINDS:
+                raise ConfigError("folders", f"folder '{folder}' maps to '{kind}'; kinds are {_allowed(KINDS)}")
+            folders[(config_dir / str(folder)).resolve()] = kind
+
+    severities: dict[str, Severity | None] = {}
+    raw_rules = options.get("rules") or {}
+    if not isinstance(raw_rules, Mapping):
+        raise ConfigError("rules", f"must map rule slugs to one of {_allowed(RULE_LEVELS)}")
+    for slug, level in raw_rules.items():
+        if slug not in RULES:
+            raise ConfigError("rules", f"unknown rule '{slug}'{_did_you_mean(str(slug), RULES)}; see the rules reference")
+        if level is False:  # YAML reads a bare `off` as false
+            level = "off"
+        if level not in RULE_LEVELS:
+            raise ConfigError("rules", f"rule '{slug}' set to '{level}'; allowed: {_allowed(RULE_LEVELS)}")
+        severities[slug] = None if level == "off" else Severity.parse(level)
+
+    gates = dict(DEFAULT_GATES)
+    if options.get("gates") is not None:
+        raw_gates = options["gates"]
+        if not isinstance(raw_gates, Mapping):
+            raise ConfigError("gates", "must map a risk tier to a list of requirements, e.g. {high: [rollback, owners>=2]}")
+        gates = {}
+        for tier, needs in raw_gates.items():
+            if not isinstance(needs, list) or not all(isinstance(n, str) and GATE_REQUIREMENT.match(n) for n in needs):
+                raise ConfigError("gates", f"tier '{tier}' must list keys or 'key>=N' counts, e.g. [rollback, owners>=2]")
+            gates[str(tier)] = tuple(needs)
+
+    grace = options.get("outcome_grace", "60d")
+    days = parse_duration(grace)
+    if days is None:
+        raise ConfigError("outcome_grace", f"'{grace}' is not a duration; write e.g. 60d, 8w, 2m or 1y")
+
+    fail_on = options.get("fail_on", "error")
+    if fail_on is False:
+        fail_on = "never"
+    if fail_on not in FAIL_ON:
+        raise ConfigError("fail_on", f"'{fail_on}' is not allowed; allowed: {_allowed(FAIL_ON)}")
+
+    base = options.get("base") or os.environ.get("COHERENCE_BASE") or None
+    if base is not None and not isinstance(base, str):
+        raise ConfigError("base", "must be a git revision (a string), e.g. origin/main")
+
+    limits = _limits(options.get("limits"))
+
+    return Settings(config_dir, docs_dir, folders, severities, gates, days, fail_on, base, limits)
+
+
+# --- reading mkdocs.yml without MkDocs -------------------------------------------------
+
+
+class _TolerantLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader that reads MkDocs' `!ENV` and ignores `!!python/...` and other tags."""
+
+
+def _env_tag(loader, node):
+    names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+    *candidates, default = names if len(names) > 1 else (names + [None])
+    for name in candidates:
+        if isinstance(name, str) and name in os.environ:
+            return os.environ[name]
+    return default
+
+
+def _unknown_tag(loader, suffix, node):
+    return None
+
+
+_TolerantLoader.add_constructor("!ENV", _env_tag)
+_TolerantLoader.add_multi_constructor("", _unknown_tag)
+
+
+def _deep_merge(parent: dict, child: dict) -> dict:
+    merged = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _load_yaml_file(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    if path in seen:
+        raise ConfigError("INHERIT", f"{path} inherits from itself")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader)
+    except OSError as error:
+        raise ConfigError("config", f"cannot read {path}: {error.strerror}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ConfigError("config", f"{path} is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ConfigError("config", f"{path} must be a mapping of MkDocs settings")
+    parent = data.pop("INHERIT", None)
+    if parent:
+        data = _deep_merge(_load_yaml_file((path.parent / str(parent)).resolve(), seen + (path,)), data)
+    return data
+
+
+def plugin_options(mkdocs_config: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The options of the `coherence` plugin entry, in any of the forms MkDocs accepts."""
+    plugins = mkdocs_config.get("plugins") or []
+    if isinstance(plugins, Mapping):
+        plugins = [{name: opts} for name, opts in plugins.items()]
+    for entry in plugins:
+        if entry == "coherence":
+            return {}
+        if isinstance(entry, Mapping) and "coherence" in entry:
+            options = entry["coherence"] or {}
+            if not isinstance(options, Mapping):
+                raise ConfigError("plugins", "the coherence entry must hold a mapping of options")
+            return options
+    return None
+
+
+def read_mkdocs_yml(config_file: Path) -> Settings:
+    """Settings for the CLI, from the same `mkdocs.yml` entry the plugin reads."""
+    config_file = Path(config_file).resolve()
+    data = _load_yaml_file(config_file)
+    config_dir = config_file.parent
+    docs_dir = (config_dir / str(data.get("docs_dir") or "docs")).resolve()
+    options = plugin_options(data) or {}
+    return parse_settings(options, config_dir=config_dir, docs_dir=docs_dir)

@@ -1,0 +1,68 @@
+"""Rule families: each module exposes `RULES`, functions of a `Context` that yield findings.
+
+Adding a rule touches one module and its test; the engine runs every function listed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any, Callable, Iterator
+
+from mkdocs_coherence.core.config import Settings
+from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.graph import Graph
+from mkdocs_coherence.core.model import Corpus, Document
+
+
+@dataclass
+class Context:
+    corpus: Corpus
+    graph: Graph
+    settings: Settings
+    today: date
+    _history: Any = field(default=None, repr=False)
+    _shared: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def live_documents(self) -> list[Document]:
+        """The live documents in corpus order: most rules look at no others."""
+        return [document for document in self.corpus.documents if document.live]
+
+    def shared(self, compute: Callable[["Context"], Any]) -> Any:
+        """`compute(self)`, computed once per check: for what several rules of a family read."""
+        if compute not in self._shared:
+            self._shared[compute] = compute(self)
+        return self._shared[compute]
+
+    @property
+    def history(self):
+        """Git history for the stale and breaking-change rules: read once per check, on first
+        use, so a check whose stale rules are all off never runs git (see `history.py`)."""
+        if self._history is None:
+            from mkdocs_coherence.core.history import read_history
+
+            self._history = read_history(self.corpus, self.settings, self.graph)
+        return self._history
+
+
+RuleFunction = Callable[[Context], Iterator[Finding]]
+
+NAMES_SHOWN = 8  # a message names this many sides; `ids` always carries all of them
+
+
+def name_list(names, limit: int = NAMES_SHOWN, quote: bool = True) -> str:
+    """"'a', 'b' and 3 more": readable messages even when a hub has thousands of consumers."""
+    names = list(names)
+    shown = ", ".join(f"'{name}'" if quote else name for name in names[:limit])
+    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
+
+
+def all_rules() -> list[tuple[str, RuleFunction]]:
+    """(family, function) pairs in a stable order."""
+    from mkdocs_coherence.rules import breaking, contract, decision, gate, outcome, semantic, stale, strategic, structure
+
+    return [(module.__name__.rsplit(".", 1)[1], function)
+            for module in (structure, contract, breaking, semantic, strategic, decision, stale, gate, outcome)
+            for function in module.RULES]

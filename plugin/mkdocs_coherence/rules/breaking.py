@@ -1,0 +1,100 @@
+"""breaking-change (contract tier): every contract against its version at a base revision.
+
+With `--base REV` (or `base:` / `COHERENCE_BASE`), each contract that existed at the base is
+compared fact by fact with what it defines now (lists compare as sets):
+
+- a fact removed, a scalar fact changed, or an enum (list) that lost a value, without a major
+  version bump (a minor bump below 1.0.0, as semantic versioning allows) → error naming
+  each change;
+- a fact added, or an enum that gained a value, without at least a minor bump → warning.
+
+A contract that is new since the base is not a breaking change. The base is read with one
+`git ls-tree` and one `git cat-file --batch` (history.py), sharing the fingerprint cache.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from mkdocs_coherence.core.findings import Finding, Severity
+from mkdocs_coherence.core.fingerprints import material
+from mkdocs_coherence.core.history import GitError, materials_at
+from mkdocs_coherence.core.values import parse_version
+from mkdocs_coherence.rules import Context
+
+
+def _compare(before: dict, after: dict) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(breaking, additive) changes between two `defines` (canonical material), as (fact, phrase)."""
+    breaking, additive = [], []
+    for fact in sorted(set(before) | set(after)):
+        if fact not in after:
+            breaking.append((fact, f"`{fact}` removed"))
+        elif fact not in before:
+            additive.append((fact, f"`{fact}` added"))
+        elif before[fact] != after[fact]:
+            old, new = before[fact], after[fact]
+            if isinstance(old, list) and isinstance(new, list):
+                lost = [v for v in old if v not in new]
+                gained = [v for v in new if v not in old]
+                if lost:
+                    breaking.append((fact, f"`{fact}` lost {', '.join(f'`{v}`' for v in lost)}"))
+                if gained:
+                    additive.append((fact, f"`{fact}` gained {', '.join(f'`{v}`' for v in gained)}"))
+            else:
+                show = lambda v: "[" + ", ".join(v) + "]" if isinstance(v, list) else str(v)  # noqa: E731
+                breaking.append((fact, f"`{fact}` changed from {show(old)} to {show(new)}"))
+    return breaking, additive
+
+
+def breaking_change(ctx: Context) -> Iterator[Finding]:
+    base = ctx.settings.base
+    if not base:
+        return
+    contracts = {d.rel: d for d in ctx.corpus.documents if d.kind == "contract"}
+    if not contracts:
+        return
+    try:
+        at_base = materials_at(ctx.settings, base, contracts)
+    except GitError as error:
+        yield Finding(
+            "breaking-change",
+            f"contracts could not be compared with the base revision '{base}': {error}; fetch it (in CI, "
+            "actions/checkout with `fetch-depth: 0`) or pass an existing revision with --base",
+            None, None, (), Severity.ERROR)
+        return
+    for rel, contract in sorted(contracts.items()):
+        before = at_base.get(rel)
+        if before is None or before.get("kind") != "contract":
+            continue  # new since the base (or not a contract there): nothing to break
+        now = material(contract)
+        breaking, additive = _compare(before.get("defines", {}), now.get("defines", {}))
+        if not breaking and not additive:
+            continue
+        old_version, new_version = parse_version(before.get("version")), contract.version
+        shown = f"{old_version or 'no version'} → {new_version or 'no version'}"
+        major = bool(old_version and new_version and (
+            new_version.major > old_version.major
+            or (old_version.major == 0 and new_version.major == 0 and new_version.minor > old_version.minor)))
+        minor = bool(old_version and new_version and new_version > old_version
+                     and (new_version.major, new_version.minor) > (old_version.major, old_version.minor))
+        line = contract.line("version") or contract.line("defines", (breaking or additive)[0][0]) \
+            or contract.line("defines") or 1
+        if breaking and not major:
+            target = f"{old_version.major + 1}.0.0" if old_version else "a new major version"
+            yield Finding(
+                "breaking-change",
+                f"contract '{contract.id}' changed incompatibly since {base} without a major version bump "
+                f"({shown}): {'; '.join(phrase for _, phrase in breaking)}; bump the version to {target} and let "
+                "consumers migrate, or restore what was removed or changed",
+                contract.rel, line, (contract.id,), Severity.ERROR)
+        elif additive and not breaking and not minor and not major:
+            target = f"{old_version.major}.{old_version.minor + 1}.0" if old_version else "a new minor version"
+            yield Finding(
+                "breaking-change",
+                f"contract '{contract.id}' gained facts since {base} without a minor version bump ({shown}): "
+                f"{'; '.join(phrase for _, phrase in additive)}; bump the version to at least {target} so "
+                "consumers can tell",
+                contract.rel, line, (contract.id,), Severity.WARNING)
+
+
+RULES = (breaking_change,)

@@ -1,0 +1,95 @@
+"""Contract rules: version ranges, retired contracts, assumptions that contradict definitions."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from mkdocs_coherence.core.findings import Finding, Severity
+from mkdocs_coherence.core.values import canonical_fact, show_fact
+from mkdocs_coherence.rules import Context
+
+CONSUMING_KEYS = ("uses", "changes", "depends_on")
+
+
+def _contract_references(ctx: Context) -> list:
+    """(document, reference, contract) for every live document's reference to a contract."""
+    found = []
+    index = ctx.graph.index
+    for document in ctx.live_documents:
+        for reference in document.references:
+            target = index.get(reference.resolved) if reference.resolved else None
+            if target is not None and target.kind == "contract" and reference.key in CONSUMING_KEYS:
+                found.append((document, reference, target))
+    return found
+
+
+def version_mismatch(ctx: Context) -> Iterator[Finding]:
+    for document, reference, contract in ctx.shared(_contract_references):
+        if reference.range is None:
+            continue
+        if contract.version is None:
+            yield Finding(
+                "version-mismatch",
+                f"{reference.key} pins '{reference.raw}', but contract '{contract.id}' declares no version; "
+                f"give {contract.rel} a `version:`",
+                document.rel, reference.line, (document.id, contract.id),
+            )
+        elif not reference.range.contains(contract.version):
+            yield Finding(
+                "version-mismatch",
+                f"{reference.key} pins {contract.id}@{reference.range.text}, but contract '{contract.id}' is at "
+                f"{contract.version}; update this {document.kind} to the {contract.version.major}.x contract "
+                f"(and its range), or keep the contract compatible",
+                document.rel, reference.line, (document.id, contract.id),
+            )
+
+
+def retired_contract(ctx: Context) -> Iterator[Finding]:
+    for document, reference, contract in ctx.shared(_contract_references):
+        if contract.status == "retired":
+            yield Finding(
+                "retired-contract",
+                f"{reference.key} names contract '{contract.id}', which is retired; move to its replacement "
+                "or revive the contract",
+                document.rel, reference.line, (document.id, contract.id), Severity.ERROR,
+            )
+        elif contract.status == "deprecated":
+            yield Finding(
+                "retired-contract",
+                f"{reference.key} names contract '{contract.id}', which is deprecated; plan the move to its "
+                "replacement",
+                document.rel, reference.line, (document.id, contract.id), Severity.WARNING,
+            )
+
+
+def assumption_violated(ctx: Context) -> Iterator[Finding]:
+    definitions: dict[str, list] = {}  # fact -> (definer, canonical value): once per fact, not per assumer
+    for document in ctx.live_documents:
+        if not document.assumes:
+            continue
+        for fact, assumed in document.assumes.items():
+            definers = ctx.graph.definers.get(fact)
+            if not definers:
+                continue
+            if fact not in definitions:
+                definitions[fact] = [(d, canonical_fact(d.defines[fact])) for d in definers]
+            expected = canonical_fact(assumed)
+            contradicting = [d for d, value in definitions[fact] if d is not document and value != expected]
+            if not contradicting:
+                continue
+            by_value: dict = {}
+            for definer in contradicting:
+                by_value.setdefault(canonical_fact(definer.defines[fact]), []).append(definer)
+            sides = "; ".join(
+                f"{' and '.join(f'{d.kind} {d.id!r}' for d in group)} define{'s' if len(group) == 1 else ''} "
+                f"{show_fact(group[0].defines[fact])}"
+                for group in by_value.values())
+            yield Finding(
+                "assumption-violated",
+                f"assumes {fact} = {show_fact(assumed)}, but {sides}; align this {document.kind} with the "
+                "definition, or change the definition deliberately (and bump its version)",
+                document.rel, document.line("assumes", fact), (document.id, *(d.id for d in contradicting)),
+            )
+
+
+RULES = (version_mismatch, retired_contract, assumption_violated)

@@ -1,0 +1,120 @@
+"""Decision rules: re-opened questions, inconsistent supersedes, missing alternatives, and
+references to decisions that no longer stand."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterator
+
+from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.model import Document
+from mkdocs_coherence.rules import Context
+
+ALTERNATIVE_SECTIONS = ("option", "alternative")  # "Considered Options", "Alternatives", ...
+NOT_STANDING = ("superseded", "rejected", "deprecated")
+RELYING_EDGES = ("uses", "changes", "depends_on", "affects", "resolves")
+
+
+def _when(document: Document) -> str:
+    date = document.values.get("date")
+    return f" ({document.status} {date.isoformat()})" if date else f" ({document.status})"
+
+
+def relitigation(ctx: Context) -> Iterator[Finding]:
+    by_question: dict[str, list[Document]] = defaultdict(list)
+    for document in ctx.corpus.documents:
+        if document.kind == "decision" and document.values.get("decides"):
+            by_question[document.values["decides"]].append(document)
+    for question, decisions in by_question.items():
+        if len(decisions) < 2:
+            continue
+        standing = [d for d in decisions if ctx.graph.effective_status(d) == "accepted"]
+        if not standing:
+            continue
+        # The earliest accepted answer stands; later ones must say what they replace.
+        standing.sort(key=lambda d: (d.values.get("date") or d.values.get("reviewed") or _FAR, d.id))
+        answer = standing[0]
+        replaced = {answer.id}
+        challengers = [
+            d for d in sorted(decisions, key=lambda d: d.rel)
+            if d is not answer and ctx.graph.effective_status(d) in ("accepted", "proposed", None)
+            and not any(r.key == "supersedes" and r.resolved in replaced for r in d.references)
+        ]
+        if not challengers:
+            continue
+        first = challengers[0]
+        others = ", ".join(f"'{d.id}'{_when(d)}" for d in challengers)
+        yield Finding(
+            "relitigation",
+            f"{others} decide{'s' if len(challengers) == 1 else ''} '{question}' again, which '{answer.id}' "
+            f"({answer.rel}) already answers{_when(answer)}; if it replaces that answer add "
+            f"`supersedes: [{answer.id}]`, otherwise withdraw it or decide a different question",
+            first.rel, first.line("decides"), (answer.id, *(d.id for d in challengers)),
+        )
+
+
+_FAR = __import__("datetime").date.max
+
+
+def supersede_mismatch(ctx: Context) -> Iterator[Finding]:
+    for source, target, data in ctx.graph.edges_of_type("supersedes"):
+        if source == target:
+            continue
+        newer, older = ctx.graph.index[source], ctx.graph.index[target]
+        if data.get("derived"):
+            # The older one says "superseded by newer": the newer one must be accepted.
+            if newer.status != "accepted":
+                yield Finding(
+                    "supersede-mismatch",
+                    f"'{older.id}' says it is superseded by '{newer.id}', but '{newer.id}' is "
+                    f"{newer.status or 'without status'}; accept '{newer.id}' or restore '{older.id}'s status",
+                    older.rel, older.line("status"), (older.id, newer.id),
+                )
+        elif newer.status == "accepted" and older.status != "superseded":
+            yield Finding(
+                "supersede-mismatch",
+                f"'{newer.id}' supersedes '{older.id}', but '{older.id}' still says "
+                f"{older.status or 'nothing about its status'}; set its status to `superseded by {newer.id}`",
+                older.rel, older.line("status") or 1, (older.id, newer.id),
+            )
+
+
+def missing_alternatives(ctx: Context) -> Iterator[Finding]:
+    for document in ctx.corpus.documents:
+        if document.kind != "decision" or document.status != "accepted" or document.values.get("alternatives"):
+            continue
+        if any(word in section.lower() for section in document.sections for word in ALTERNATIVE_SECTIONS):
+            continue
+        yield Finding(
+            "missing-alternatives",
+            f"accepted decision '{document.id}' records no alternatives; add `alternatives:` or a "
+            "\"Considered Options\" section, so nobody re-opens it for want of knowing what was weighed",
+            document.rel, document.line("status") or 1, (document.id,),
+        )
+
+
+def superseded_reference(ctx: Context) -> Iterator[Finding]:
+    for document in ctx.live_documents:
+        if ctx.graph.effective_status(document) == "superseded":
+            continue
+        for reference in document.references:
+            if reference.key not in RELYING_EDGES or not reference.resolved:
+                continue
+            target = ctx.graph.index[reference.resolved]
+            if target.kind != "decision":
+                continue
+            status = ctx.graph.effective_status(target)
+            if status not in NOT_STANDING:
+                continue
+            successors = ctx.graph.superseded_by.get(target.id, [])
+            advice = (f"point to {' or '.join(repr(s) for s in successors)} instead" if successors
+                      else "find what replaced it, or remove the reference")
+            yield Finding(
+                "superseded-reference",
+                f"{reference.key} names decision '{target.id}', which is {status}"
+                f"{' by ' + ', '.join(repr(s) for s in successors) if successors else ''}; {advice}",
+                document.rel, reference.line, (document.id, target.id, *successors),
+            )
+
+
+RULES = (relitigation, supersede_mismatch, missing_alternatives, superseded_reference)

@@ -1,0 +1,297 @@
+"""Stale rules: stale-dependency, stale-code, review-overdue, shallow-history (DESIGN §5).
+
+Staleness of a reference is decided in this order:
+1. stamps: the document carries a stamp for the target → stale exactly when the target's
+   fingerprint differs (any clone, shallow or not);
+2. git: the target's last *material* change against the document's review point (its
+   `reviewed:` day, else the time of its last commit);
+3. front-matter dates, when git history is shallow or absent: the target's `reviewed:` /
+   `date:` against the document's `reviewed:` / `date:`.
+
+Transitive staleness propagates over the graph in one pass over its condensation (strongly
+connected components, sinks first), carrying for each document only the most recent change
+it has not absorbed: a change passes through a document exactly when it happened after that
+document's review, and a later change passes wherever an earlier one does, so the most recent
+one is all a dependent needs. Linear in documents and references (DESIGN §11).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterator
+
+from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.fingerprints import describe, fingerprint, material
+from mkdocs_coherence.core.graph import strongly_connected
+from mkdocs_coherence.core.history import FULL, SHALLOW, Change, Point, glob_regex
+from mkdocs_coherence.core.model import Document
+from mkdocs_coherence.rules import Context
+
+# A superseding decision does not rely on the one it replaces: its status flipping to
+# `superseded` is the supersession itself, not a change to re-read.
+NOT_DEPENDENCIES = ("supersedes",)
+MAX_FILES_SHOWN = 3
+
+
+def _review_point(document: Document, ctx: Context, now: float) -> Point | None:
+    """When the document was last reviewed (DESIGN §4 `reviewed`, default its last commit)."""
+    reviewed = document.values.get("reviewed")
+    if isinstance(reviewed, date):
+        return Point(reviewed, None, f"reviewed {reviewed.isoformat()}")
+    history = ctx.history
+    if history.full:
+        return history.last_touch(document, now)
+    decided = document.values.get("date") if document.kind == "decision" else None
+    if isinstance(decided, date):
+        return Point(decided, None, f"decided {decided.isoformat()}")
+    return None
+
+
+def _frontmatter_change(document: Document) -> Change | None:
+    """Degraded mode: the latest date the target's front-matter states (its review or decision)."""
+    days = [(d, label) for label, d in (("reviewed", document.values.get("reviewed")),
+                                         ("decided", document.values.get("date") if document.kind == "decision" else None))
+            if isinstance(d, date)]
+    if not days:
+        return None
+    day, label = max(days)
+    return Change(day, None, note=f"{label} {day.isoformat()} by its front-matter; git history is not available "
+                                  "to say whether that changed anything material")
+
+
+def _dependencies(ctx: Context, document: Document) -> list[tuple[str, str, int | None]]:
+    """(target id, edge type, line) per distinct target, in the order of the front-matter."""
+    seen: dict[str, tuple[str, str, int | None]] = {}
+    for target, datas in ctx.graph.succ.get(document.id, {}).items():  # networkx's out_edges order
+        if target == document.id:
+            continue
+        for data in datas:
+            if data.get("type") not in NOT_DEPENDENCIES:
+                seen[target] = (target, data.get("type"), data.get("line"))
+                break
+    if len(seen) < 2:
+        return list(seen.values())
+    return sorted(seen.values(), key=lambda item: (item[2] or 0, item[0]))
+
+
+@dataclass(frozen=True)
+class _Stale:
+    change: Change
+    source: str  # the document that changed
+    via: str  # next hop towards it
+    stamped: bool = False
+    known: bool = True  # the change's date is known: it can propagate to dependents
+
+
+@dataclass
+class _Analysis:
+    points: dict[str, Point | None]
+    direct: dict[tuple[str, str], _Stale]
+    carried: dict[str, _Stale]  # per document: the most recent change it has not absorbed
+    edges: dict[str, list[tuple[str, str, int | None]]]  # live document -> its dependencies
+
+
+def _analyse(ctx: Context) -> _Analysis:
+    history = ctx.history
+    now = time.time()
+    index = ctx.graph.index
+    live = {i: d for i, d in index.items() if d.live}
+    points = {i: _review_point(d, ctx, now) for i, d in live.items()}
+    own: dict[str, Change | None] = {}  # a target's own latest change, looked up when first referenced
+    full = history.full
+    prints: dict[str, str] = {}
+
+    def fp(target_id: str) -> str:
+        if target_id not in prints:
+            prints[target_id] = fingerprint(index[target_id])
+        return prints[target_id]
+
+    edges: dict[str, list[tuple[str, str, int | None]]] = {i: _dependencies(ctx, d) for i, d in live.items()}
+    direct: dict[tuple[str, str], _Stale] = {}
+    for source_id, targets in edges.items():
+        stamps = index[source_id].values.get("stamps", {})
+        point = points[source_id]
+        for target_id, _, _ in targets:
+            if target_id in own:
+                change = own[target_id]
+            else:
+                target = index[target_id]
+                change = own[target_id] = history.material_change(target) if full else _frontmatter_change(target)
+            if target_id in stamps:
+                if stamps[target_id] == fp(target_id):
+                    continue
+                earlier = history.earlier_material(index[target_id], stamps[target_id])
+                what = (describe(earlier, material(index[target_id])) if earlier is not None
+                        else f"fingerprint {stamps[target_id]} when stamped, {fp(target_id)} now")
+                known = change is not None and change.ts is not None
+                change = Change(change.day if known else ctx.today, change.ts if known else None,
+                                change.commit if known else None, note=what)
+                direct[(source_id, target_id)] = _Stale(change, target_id, target_id, stamped=True, known=known)
+            elif change is not None and point is not None and point.before(change):
+                direct[(source_id, target_id)] = _Stale(change, target_id, target_id)
+
+    if not direct:  # nothing changed under anyone: nothing can propagate either
+        return _Analysis(points, direct, {}, edges)
+    # Transitive: condense cycles, then sinks first; within a component, iterate to a fixed point.
+    # Predecessors in the order networkx's DiGraph would list them (the order work is queued in).
+    predecessors: dict[str, dict[str, None]] = {}
+    for source_id, targets in edges.items():
+        for target_id, _, _ in targets:
+            if target_id in live:
+                predecessors.setdefault(target_id, {})[source_id] = None
+    components = list(strongly_connected(live, lambda node: (t for t, _, _ in edges[node] if t in live)))
+    component_of = {member: number for number, members in enumerate(components) for member in members}
+    carried: dict[str, _Stale] = {}
+
+    def candidate(source_id: str) -> _Stale | None:
+        best = None
+        point = points[source_id]
+        for target_id, _, _ in edges[source_id]:
+            options = [direct.get((source_id, target_id))]
+            upstream = carried.get(target_id)
+            if upstream is not None and point is not None and point.before(upstream.change):
+                options.append(_Stale(upstream.change, upstream.source, target_id))
+            for option in options:
+                if option is not None and option.known and (best is None or option.change.key > best.change.key):
+                    best = option
+        return best
+
+    # Sinks first: every dependency's carried change is final before its dependents read it.
+    for component, members in enumerate(components):
+        pending = sorted(members)
+        while pending:
+            source_id = pending.pop()
+            found = candidate(source_id)
+            current = carried.get(source_id)
+            if found is not None and (current is None or found.change.key > current.change.key):
+                carried[source_id] = found
+                pending.extend(p for p in predecessors.get(source_id, ())
+                               if component_of[p] == component)
+    return _Analysis(points, direct, carried, edges)
+
+
+def _path(analysis: _Analysis, start: str, source: str) -> list[str]:
+    path, node, seen = [start], start, {start}
+    while node != source:
+        step = analysis.carried.get(node)
+        if step is None or step.via in seen:
+            break
+        node = step.via
+        path.append(node)
+        seen.add(node)
+    return path
+
+
+def stale_dependency(ctx: Context) -> Iterator[Finding]:
+    analysis = _analyse(ctx)
+    index = ctx.graph.index
+    for source_id, point in sorted(analysis.points.items()):
+        document = index[source_id]
+        for target_id, edge_type, line in analysis.edges[source_id]:
+            target = index[target_id]
+            line = line or document.line(edge_type) or 1
+            stale = analysis.direct.get((source_id, target_id))
+            fix = f"re-read it, update this {document.kind} if needed, then record the review (`coherence review {source_id}`)"
+            if stale is not None:
+                change = stale.change
+                if stale.stamped:
+                    message = (f"{edge_type} {target.kind} '{target_id}', which changed materially since this "
+                               f"{document.kind} stamped it ({change.what}"
+                               f"{'; last material change ' + change.when if change.ts is not None else ''}); {fix}")
+                elif change.ts is None:  # front-matter dates only
+                    message = (f"{edge_type} {target.kind} '{target_id}', which was {change.what.split(' by ')[0]}, "
+                               f"after this {document.kind} was last {_seen(point)}; git history is not available to "
+                               f"tell whether it changed materially, so {fix}")
+                else:
+                    message = (f"{edge_type} {target.kind} '{target_id}', which changed materially on {change.when} "
+                               f"({change.what}), after this {document.kind} was last {_seen(point)}; {fix}")
+                yield Finding("stale-dependency", message, document.rel, line, (source_id, target_id))
+                continue
+            upstream = analysis.carried.get(target_id)
+            if upstream is None or point is None or not point.before(upstream.change):
+                continue
+            path = [source_id] + _path(analysis, target_id, upstream.source)
+            changed = index[upstream.source]
+            message = (f"{edge_type} {target.kind} '{target_id}', which relies on {changed.kind} '{changed.id}' "
+                       f"({' → '.join(path)}, {len(path) - 1} hops away); '{changed.id}' changed materially on "
+                       f"{upstream.change.when} ({upstream.change.what}), after this {document.kind} was last "
+                       f"{_seen(point)} and after '{target_id}' was; {fix}")
+            yield Finding("stale-dependency", message, document.rel, line, tuple(path))
+
+
+def _seen(point: Point) -> str:
+    label = point.label
+    return label if label.startswith(("reviewed", "decided")) else f"touched ({label})"
+
+
+def stale_code(ctx: Context) -> Iterator[Finding]:
+    documents = [d for d in ctx.live_documents if d.values.get("governs")]
+    if not documents or not ctx.history.full:
+        return
+    now = time.time()
+    for document in documents:
+        point = _review_point(document, ctx, now)
+        if point is None:
+            continue
+        patterns = document.values["governs"]
+        commits = ctx.history.governed(patterns, point)
+        if not commits:
+            continue
+        latest, files = commits[0]
+        every = sorted({f for _, paths in commits for f in paths})
+        shown = ", ".join(every[:MAX_FILES_SHOWN]) + (f" and {len(every) - MAX_FILES_SHOWN} more"
+                                                       if len(every) > MAX_FILES_SHOWN else "")
+        matched = next((i for i, p in enumerate(patterns)
+                        if any(glob_regex(ctx.history.to_repo_glob(p)).match(f) for f in every)), 0)
+        yield Finding(
+            "stale-code",
+            f"governs `{patterns[matched]}`, and {len(commits)} commit{'s' if len(commits) > 1 else ''} changed "
+            f"{len(every)} matching file{'s' if len(every) > 1 else ''} ({shown}) after this {document.kind} was last "
+            f"{_seen(point)}; the latest is {latest.short} on {latest.day.isoformat()} \"{latest.subject}\"; check "
+            f"that the {document.kind} still describes the code, then record the review "
+            f"(`coherence review {document.id}`)",
+            document.rel, document.line("governs", matched) or document.line("governs"), (document.id,))
+
+
+def review_overdue(ctx: Context) -> Iterator[Finding]:
+    now = time.time()
+    for document in ctx.live_documents:
+        every = document.values.get("review_every")
+        if every is None:
+            continue
+        point = _review_point(document, ctx, now)
+        if point is None:
+            continue
+        age = (ctx.today - point.day).days
+        if age > every:
+            yield Finding(
+                "review-overdue",
+                f"review_every is {every} days, and this {document.kind} was last {_seen(point)}, {age} days ago; "
+                f"review it and record the review (`coherence review {document.id}`)",
+                document.rel, document.line("review_every"), (document.id,))
+
+
+def shallow_history(ctx: Context) -> Iterator[Finding]:
+    """Once per check: staleness is degraded, say what and how to fix it."""
+    history = ctx.history
+    if history.state == FULL:
+        return
+    if history.state == SHALLOW:
+        why = "git history is shallow (a `--depth` clone)"
+    else:
+        # Outside git, only a tree that uses review dates or governs code loses something.
+        if not any(d.values.get("reviewed") or d.values.get("governs") for d in ctx.corpus.documents):
+            return
+        why = f"git history is not available ({history.reason})"
+    yield Finding(
+        "shallow-history",
+        f"{why}: the dates of material changes are unknown, so stale-dependency judges references by stamps and "
+        "front-matter dates (`reviewed`, `date`) only, and stale-code cannot run; fetch the full history "
+        "(actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`), or record reviews with "
+        "`coherence review ID` so that stamps decide in any clone",
+        None, None, ())
+
+
+RULES = (stale_dependency, stale_code, review_overdue, shallow_history)

@@ -1,0 +1,121 @@
+"""Structure rules: ids, references and loops (frontmatter-invalid, schema and unknown-key
+come from reading and validating, before the graph exists)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Iterator
+
+from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.graph import resolve_path, strongly_connected
+from mkdocs_coherence.core.numbering import BaseUnreadable, base_clash_findings, base_decisions
+from mkdocs_coherence.core.suggest import closest
+from mkdocs_coherence.rules import Context
+
+CYCLE_EDGES = ("supersedes", "depends_on")
+RANGE_TAIL = re.compile(r"^(?:<|>|<=|>=|==|!=)\s*v?\d+(?:\.\d+){0,2}$")  # "<3" of "id@>=2,<3" split by YAML
+
+
+def duplicate_id(ctx: Context) -> Iterator[Finding]:
+    claims = defaultdict(list)
+    for document in ctx.corpus.documents:
+        claims[document.id].append(document)
+    base = _base_decisions(ctx)  # with --base: the file the base has keeps its number
+    for document_id, documents in claims.items():
+        if len(documents) < 2:
+            continue
+        first, *others = sorted(documents, key=lambda d: d.rel)
+        keep = next((d for d in (first, *others) if base is not None and d.rel in base.paths), first)
+        for document in [d for d in (first, *others) if d is not keep]:
+            explicit = document.id_line is not None
+            renumber = f"coherence renumber {document.rel}" + (f" --base {base.base}" if base else "")
+            fix = ("give it another id" if explicit
+                   else f"renumber the file (the id comes from its number): `{renumber}`" if document.kind == "decision"
+                   else "set an explicit `id:`")
+            yield Finding(
+                "duplicate-id",
+                f"id '{document_id}' is claimed by {len(documents)} documents: "
+                f"{', '.join(d.rel for d in sorted(documents, key=lambda d: d.rel))}; "
+                f"references to it resolve to {first.rel} — {fix}",
+                document.rel, document.id_line or 1, (document_id,),
+            )
+    if base is not None:
+        yield from base_clash_findings(ctx, base)
+
+
+def _base_decisions(ctx: Context):
+    """The base revision's decision files, or None without a base (or when git cannot read it)."""
+    if not ctx.settings.base:
+        return None
+    try:
+        return base_decisions(ctx.settings, ctx.settings.base)
+    except BaseUnreadable:
+        return None  # `coherence check --base` verifies the revision first and says so
+
+
+def unresolved_reference(ctx: Context) -> Iterator[Finding]:
+    for document, reference in ctx.graph.unresolved:
+        close = closest(reference.target, ctx.graph.index) if not reference.is_path else None
+        hint = f"; did you mean '{close}'?" if close else "; check the id or the relative path"
+        if RANGE_TAIL.match(reference.raw):
+            hint = ("; it looks like the second half of a range split by a comma: quote the whole reference, "
+                    "e.g. \"customer-profile@>=2.1,<3\"")
+        what = "path" if reference.is_path else "id"
+        if reference.is_path and _outside(ctx, document, reference.target):
+            hint = ("; it points outside the repository, where references never reach — name a document "
+                    "of this project by its id or by a path inside the project")
+        yield Finding(
+            "unresolved-reference",
+            f"{reference.key} names '{reference.raw}', but no document has that {what}{hint}",
+            document.rel, reference.line, (document.id,),
+        )
+
+
+def _outside(ctx: Context, document, target: str) -> bool:
+    candidate = resolve_path(document, target)
+    return candidate is not None and not ctx.settings.inside(candidate)
+
+
+def cycle(ctx: Context) -> Iterator[Finding]:
+    for edge_type in CYCLE_EDGES:
+        links: dict[str, list[str]] = {}
+        for u, v, _ in ctx.graph.edges_of_type(edge_type):
+            links.setdefault(u, []).append(v)
+        # Most trees have no loop: prove that in linear time without networkx, and only then
+        # let networkx name the loop (its DFS order picks which loop a message shows).
+        if links and _has_loop(links):
+            yield from _loops(ctx, edge_type)
+
+
+def _has_loop(links: dict[str, list[str]]) -> bool:
+    return any(len(component) > 1 or component[0] in links.get(component[0], ())
+               for component in strongly_connected(links, lambda node: links.get(node, ())))
+
+
+def _loops(ctx: Context, edge_type: str) -> Iterator[Finding]:
+    import networkx as nx
+
+    sub = nx.DiGraph()
+    sub.add_edges_from((u, v) for u, v, _ in ctx.graph.edges_of_type(edge_type))
+    # Components first: find_cycle on a large acyclic graph is slow (DESIGN §11).
+    for component in nx.strongly_connected_components(sub):
+        if len(component) == 1:
+            node = next(iter(component))
+            if not sub.has_edge(node, node):
+                continue
+        loop = [u for u, _ in nx.find_cycle(sub.subgraph(component))]
+        start = min(loop)
+        at = loop.index(start)
+        loop = loop[at:] + loop[:at]
+        head = ctx.graph.index[start]
+        line = next((r.line for r in head.references if r.key == edge_type and r.resolved == loop[(1 % len(loop))]),
+                    head.line(edge_type))
+        yield Finding(
+            "cycle",
+            f"{edge_type} loops: {' → '.join(loop + [start])}; remove one of these links",
+            head.rel, line, tuple(loop),
+        )
+
+
+RULES = (duplicate_id, unresolved_reference, cycle)

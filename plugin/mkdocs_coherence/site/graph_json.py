@@ -1,0 +1,143 @@
+"""`graph.json` and `llms.txt`: the site's machine-readable context (DESIGN §8).
+
+`graph.json` is versioned (`"version": 1`) and described by `schemas/graph.schema.json`,
+published beside it as `graph.schema.json`. Additions are backwards compatible; a change
+that breaks a reader bumps the version.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files as package_files
+
+from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.site.model import SiteModel, category, json_safe, one_line, tier_of
+
+GRAPH_JSON_VERSION = 1
+SCHEMA_RESOURCE = ("schemas", "graph.schema.json")
+
+
+def schema_text() -> str:
+    return package_files("mkdocs_coherence").joinpath(*SCHEMA_RESOURCE).read_text(encoding="utf-8")
+
+
+def _finding(finding: Finding, state: str) -> dict:
+    data = finding.as_json()
+    data.update({"state": state, "tier": tier_of(finding), "category": category(finding) if state == "active" else state})
+    return data
+
+
+def front_matter(document) -> dict:
+    """The document's front-matter as read and normalised, JSON-safe, with kind/id/title/status."""
+    data = {"kind": document.kind, "id": document.id, "title": document.title, "status": document.status}
+    for key, value in document.values.items():
+        data.setdefault(str(key), value)
+    return json_safe(data)
+
+
+def graph_data(model: SiteModel, context_url=lambda document_id: None) -> dict:
+    report = model.report
+    per_document: dict[str, dict[str, int]] = {}
+    for document in model.documents:
+        active, waived, _ = model.findings_about(document)
+        per_document[document.id] = {
+            "errors": sum(1 for f in active if f.severity and f.severity.label == "error"),
+            "warnings": sum(1 for f in active if f.severity and f.severity.label == "warning"),
+            "infos": sum(1 for f in active if f.severity and f.severity.label == "info"),
+            "waived": len(waived),
+        }
+    nodes = [{
+        "id": d.id,
+        "kind": d.kind,
+        "title": d.title,
+        "status": d.status,
+        "effective_status": model.graph.effective_status(d),
+        "path": d.rel,
+        "url": model.url(d.id),
+        "context": context_url(d.id),
+        "summary": model.summary(d),
+        "owners": [str(o) for o in d.owners],
+        "findings": per_document[d.id],
+        "front_matter": front_matter(d),
+    } for d in sorted(model.documents, key=lambda d: d.id)]
+    edges = []
+    for e in model.edges:
+        edge = {"source": e.source, "target": e.target, "type": e.type}
+        if e.range:
+            edge["range"] = e.range
+        if e.fact:
+            edge["fact"] = e.fact
+        if e.derived:
+            edge["derived"] = True
+        edge["line"] = e.line
+        edges.append(edge)
+    unresolved = sorted(({"source": d.id, "key": r.key, "reference": r.raw, "line": r.line}
+                         for d, r in report.graph.unresolved),
+                        key=lambda u: (u["source"], u["key"], u["reference"], u["line"] or 0))
+    findings = ([_finding(f, "active") for f in report.findings] + [_finding(f, "waived") for f in report.waived]
+                + [_finding(f, "resolved") for f in report.resolved])
+    return {
+        "version": GRAPH_JSON_VERSION,
+        "summary": {
+            "documents": len(nodes), "edges": len(edges), "unresolved": len(unresolved),
+            "errors": sum(1 for f in report.findings if f.severity and f.severity.label == "error"),
+            "warnings": sum(1 for f in report.findings if f.severity and f.severity.label == "warning"),
+            "infos": sum(1 for f in report.findings if f.severity and f.severity.label == "info"),
+            "waived": len(report.waived), "resolved": len(report.resolved),
+            "incomplete": report.incomplete,
+        },
+        "nodes": nodes,
+        "edges": edges,
+        "unresolved": unresolved,
+        "findings": findings,
+    }
+
+
+def dumps(data: dict) -> str:
+    """Stable JSON text: sorted keys, compact separators, UTF-8, trailing newline. Compact, because
+    an indented dump runs on the pure-Python encoder, several times slower than the C one."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def script_json(data: dict) -> str:
+    """JSON safe to embed in HTML `<script>` or a JavaScript file."""
+    return script_safe(dumps(data).rstrip("\n"))
+
+
+def script_safe(json_text: str) -> str:
+    """`json_text` with `<`, `>`, `&` and the JavaScript line separators escaped, so that no
+    string can close a `<script>` element (JSON text from `dumps`, reused as it is)."""
+    return (json_text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def llms_txt(model: SiteModel, site_name: str, description: str | None, url_of, context_url_of) -> str:
+    """llms.txt (llmstxt.org): the site, then every document with a one-line summary.
+
+    `url_of(id)` and `context_url_of(id)` give the page and the context bundle (Markdown)."""
+    def text(value) -> str:  # one line, and nothing that would end the link or start Markdown
+        return one_line(value).replace("[", "(").replace("]", ")")
+
+    lines = [f"# {text(site_name)}", ""]
+    if description:
+        lines += [f"> {text(description)}", ""]
+    lines += ["Intents, contracts and decision records of this project, checked by mkdocs-coherence. "
+              "Each entry links to a Markdown context bundle: the document, the contracts it uses or "
+              "changes with their facts and invariants, the standing decisions that affect them, and "
+              "open findings. The whole graph is in graph.json.", ""]
+    headings = {"intent": "Intents", "contract": "Contracts", "decision": "Decisions"}
+    for kind, heading in headings.items():
+        documents = sorted(model.of_kind(kind), key=lambda d: d.id)
+        if not documents:
+            continue
+        lines += [f"## {heading}", ""]
+        for d in documents:
+            status = model.graph.effective_status(d) or "no status"
+            page = url_of(d.id)
+            tail = f" (page: {page})" if page else ""
+            lines.append(f"- [{text(d.id)}: {text(d.title)}]({context_url_of(d.id)}): {status}; "
+                         f"{text(model.summary(d))}{tail}")
+        lines.append("")
+    lines += ["## Optional", "", "- [graph.json](graph.json): every document, link and finding as JSON "
+              "(schema: graph.schema.json)", ""]
+    return "\n".join(lines)

@@ -65,3 +65,11 @@ def test_three_features_example_tells_the_whole_story():
     }
     gate = next(f for f in report["findings"] if f["rule"] == "gate-missing")
     assert "missing: `rollback`, at least 2 owners (has 1)" in gate["message"]
+
+
+def test_the_decision_index_lists_every_record():
+    """The hand-written index of our ADRs missed two records once; it must name every file."""
+    index = (REPO / "docs" / "architecture-decisions.md").read_text()
+    missing = [path.name for path in sorted((REPO / "decisions").glob("[0-9]*.md"))
+               if f"(decisions/{path.name})" not in index]
+    assert missing == []

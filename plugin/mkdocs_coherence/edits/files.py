@@ -34,7 +34,7 @@ def refuse_outside(settings: Settings, path: Path) -> None:
     repository = os.path.realpath(settings.repository)
     if _within(os.path.realpath(path), repository):
         return
-    link = _link_out(Path(os.path.abspath(path)), repository)
+    link = _link_out(Path(os.path.abspath(path)), repository) or _linked_root(settings, path, repository)
     if link is not None:
         raise WriteRefused(f"{settings.relpath(link)} is a symbolic link to {os.path.realpath(link)}, outside the "
                            "repository; nothing is written through it")
@@ -47,6 +47,22 @@ def _link_out(path: Path, repository: str) -> Path | None:
         if os.path.islink(candidate) and _within(os.path.realpath(candidate.parent), repository) \
                 and not _within(os.path.realpath(candidate), repository):
             return candidate
+    return None
+
+
+def _linked_root(settings: Settings, path: Path, repository: str) -> Path | None:
+    """A link beside mkdocs.yml that leads to where `path` really is. Settings hold docs_dir and
+    the configured folders resolved, so a `docs` or `decisions` link no longer shows in `path`."""
+    real = os.path.realpath(path)
+    try:
+        entries = sorted(os.scandir(settings.config_dir), key=lambda entry: entry.name)
+    except OSError:
+        return None
+    for entry in entries:
+        if entry.is_symlink():
+            target = os.path.realpath(entry.path)
+            if _within(real, target) and not _within(target, repository):
+                return Path(entry.path)
     return None
 
 

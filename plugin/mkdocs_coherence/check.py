@@ -15,6 +15,7 @@ from datetime import date
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
+from typing import Iterator
 
 from mkdocs_coherence.core.config import Settings, read_mkdocs_yml
 from mkdocs_coherence.core.findings import Finding, Severity, sort_key
@@ -65,6 +66,14 @@ class Report:
         if self.incomplete:
             return Verdict.UNKNOWN
         return Verdict.FAILING if self.failing(fail_on) else Verdict.PASSING
+
+    def log_lines(self) -> Iterator[tuple[Severity, str]]:
+        """What a build logs: each finding at its severity, each waived one as info."""
+        for finding in self.findings:
+            yield finding.severity, f"{finding.rule}: {finding.location}: {finding.message}"
+        for finding in self.waived:
+            reason = f" ({finding.waiver.reason})" if finding.waiver.reason else ""
+            yield Severity.INFO, f"waived {finding.rule}: {finding.location}: {finding.message}{reason}"
 
     def failure_summary(self, fail_on: str) -> str:
         """Why the build fails: the counts and the first failing findings."""

@@ -160,3 +160,110 @@ def test_a_file_that_changed_since_it_was_read_is_not_overwritten(tmp_path):
     with pytest.raises(WriteRefused, match="already exists"):
         atomic_write(path, "new\n", overwrite=False)
     assert path.read_bytes() == b"ours\r\n"
+
+
+# --- all or nothing ---------------------------------------------------------------------
+
+
+def test_renumber_changes_every_file_or_none(site):
+    """One file that cannot be written (here: a name too long for its temporary) stops the whole
+    renumbering before anything moves: every file byte-identical, no temporary left."""
+    link = "See [Kafka](../../decisions/0001-use-kafka.md).\n"
+    unwritable = "docs/intents/" + "z" * 240 + ".md"  # its temporary's name passes the 255-byte limit
+    project = site({
+        "decisions/0001-use-postgres.md": MADR2_CRLF,
+        "decisions/0001-use-kafka.md": "---\nstatus: proposed\n---\n# 1. Use Kafka\n",
+        "docs/intents/a-events.md": "---\nkind: intent\n---\n# Events\n\n" + link,
+        unwritable: "---\nkind: intent\n---\n# Streams\n\n" + link,
+    })
+    before = snapshot(project)
+    result = run_cli("renumber", str(project / "decisions" / "0001-use-kafka.md"), "--project", str(project))
+    assert result.returncode == 2 and "nothing was changed" in result.stderr, result.stderr
+    assert snapshot(project) == before
+    assert leftovers(project) == []
+
+
+def test_a_failure_while_moving_files_into_place_puts_back_the_ones_already_moved(tmp_path):
+    from mkdocs_coherence.edits.files import Replacement, replace_all
+
+    first, second, edited = tmp_path / "0001-a.md", tmp_path / "0001-b.md", tmp_path / "notes.md"
+    first.write_bytes(b"# A\r\n")
+    second.write_bytes(b"# B\n")
+    edited.write_bytes(b"see 0001-a.md\n")
+    taken = tmp_path / "0003-b.md"
+    taken.write_bytes(b"someone else's\n")
+    first.chmod(0o640)
+    before = snapshot(tmp_path)
+    with pytest.raises(WriteRefused, match="0003-b.md already exists"):
+        replace_all([Replacement(edited, b"see 0002-a.md\n", b"see 0001-a.md\n"),
+                     Replacement(first, b"# 2. A\r\n", b"# A\r\n", new_path=tmp_path / "0002-a.md"),
+                     Replacement(second, b"# 3. B\n", b"# B\n", new_path=taken)])
+    after = snapshot(tmp_path)
+    assert {rel: (data, mode) for rel, (data, mode, _) in after.items()} == \
+        {rel: (data, mode) for rel, (data, mode, _) in before.items()}
+    assert not (tmp_path / "0002-a.md").exists() and leftovers(tmp_path) == []
+
+
+# --- no write leaves the repository --------------------------------------------------------
+
+ADR_KAFKA = "---\nstatus: proposed\n---\n# 1. Use Kafka\n"
+INTENT = "---\nkind: intent\nstatus: active\n---\n# Checkout\n"
+EVENTS = "---\nkind: intent\n---\n# Events\n\nSee [Kafka](../../decisions/0001-use-kafka.md).\n"
+
+# command -> what links where: (files in the repository, links {repository path: outside path},
+# files outside, arguments after the command (PROJECT: the project folder), the link the refusal names)
+LINKED = {
+    ("new", "file"): ({}, {"docs/intents/checkout.md": "checkout.md"}, {"checkout.md": INTENT},
+                      ["intent", "Checkout", "PROJECT"], "docs/intents/checkout.md"),
+    ("new", "folder"): ({}, {"docs/intents": "intents"}, {"intents/other.md": INTENT},
+                        ["intent", "Checkout", "PROJECT"], "docs/intents"),
+    ("new", "parent folder"): ({}, {"docs": "docs"}, {"docs/index.md": "# Home\n", "docs/intents/other.md": INTENT},
+                               ["intent", "Checkout", "PROJECT"], "docs"),
+    ("review", "file"): ({}, {"docs/intents/checkout.md": "checkout.md"}, {"checkout.md": INTENT},
+                         ["checkout", "PROJECT"], None),  # the check does not read it: no such document
+    ("review", "folder"): ({}, {"docs/intents": "intents"}, {"intents/checkout.md": INTENT},
+                           ["checkout", "PROJECT"], None),  # folder links are not followed: no such document
+    ("review", "parent folder"): ({}, {"docs": "docs"}, {"docs/index.md": "# Home\n", "docs/intents/checkout.md": INTENT},
+                                  ["checkout", "PROJECT"], "docs"),
+    ("import", "file"): ({}, {"decisions/0001-use-postgres.md": "0001-use-postgres.md"},
+                         {"0001-use-postgres.md": MADR2_CRLF}, ["PROJECT"], "decisions/0001-use-postgres.md"),
+    ("import", "folder"): ({}, {"decisions": "decisions"}, {"decisions/0001-use-postgres.md": MADR2_CRLF},
+                           ["PROJECT"], "decisions"),
+    ("import", "parent folder"): ({}, {"docs": "docs"}, {"docs/index.md": "# Home\n",
+                                                         "docs/decisions/0001-use-postgres.md": MADR2_CRLF},
+                                  ["PROJECT"], "docs"),
+    ("renumber", "file"): ({"decisions/0001-use-kafka.md": ADR_KAFKA, "decisions/0001-use-postgres.md": MADR2_CRLF},
+                           {"docs/intents/events.md": "events.md"}, {"events.md": EVENTS},
+                           ["PROJECT/decisions/0001-use-kafka.md", "--project", "PROJECT"], "docs/intents/events.md"),
+    ("renumber", "folder"): ({}, {"decisions": "decisions"}, {"decisions/0001-use-kafka.md": ADR_KAFKA,
+                                                              "decisions/0001-use-postgres.md": MADR2_CRLF},
+                             ["PROJECT/decisions/0001-use-kafka.md", "--project", "PROJECT"], "decisions"),
+    ("renumber", "parent folder"): ({}, {"docs": "docs"}, {"docs/index.md": "# Home\n",
+                                                           "docs/decisions/0001-use-kafka.md": ADR_KAFKA,
+                                                           "docs/decisions/0001-use-postgres.md": MADR2_CRLF},
+                                    ["PROJECT/docs/decisions/0001-use-kafka.md", "--project", "PROJECT"], "docs"),
+}
+
+
+@pytest.mark.parametrize("command, linked", list(LINKED), ids=[f"{c}-{k}" for c, k in LINKED])
+def test_no_command_writes_through_a_link_out_of_the_repository(tmp_path, command, linked):
+    from conftest import mkdocs_yml, write_tree
+
+    inside, links, outside_files, arguments, named = LINKED[(command, linked)]
+    project = write_tree(tmp_path / "project", {"mkdocs.yml": mkdocs_yml(), **inside})
+    outside = write_tree(tmp_path / "outside", outside_files)
+    if "docs" not in links:
+        write_tree(project, {"docs/index.md": "# Home\n"})
+    for rel, target in links.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(outside / target, project / rel)
+    before_outside, before_inside = snapshot(outside), snapshot(project)
+
+    result = run_cli(command, *[a.replace("PROJECT", str(project)) for a in arguments])
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    if named is not None:
+        assert f"{named} is a symbolic link to {outside}" in result.stderr
+        assert "outside the repository" in result.stderr
+    assert snapshot(outside) == before_outside and leftovers(outside) == []
+    assert snapshot(project) == before_inside and leftovers(project) == []

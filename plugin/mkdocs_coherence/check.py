@@ -1,24 +1,40 @@
-"""Run a check: load the tree, validate, build the graph, run every rule, grade and waive."""
+"""Run a check: load the tree, validate, build the graph, run every rule, grade and waive.
+Decide whether it passes (for `mkdocs build` and `coherence check` alike), and compare it with
+the check of a base revision (`check --new-only`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import traceback
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from functools import cached_property
 from pathlib import Path
+from typing import Iterator
 
-from mkdocs_coherence.core.config import Settings
+from mkdocs_coherence.core.config import Settings, read_mkdocs_yml
 from mkdocs_coherence.core.findings import Finding, Severity, sort_key
+from mkdocs_coherence.core.git import export_files, toplevel
 from mkdocs_coherence.core.graph import Graph, build_graph
 from mkdocs_coherence.core.loader import SourceCache, iter_markdown, read_source
 from mkdocs_coherence.core.model import Corpus, Document
+from mkdocs_coherence.core.numbering import BaseUnreadable, verify_base
 from mkdocs_coherence.rules import Context, all_rules
 from mkdocs_coherence.core.schema import build_document
+
+THRESHOLDS = {"error": Severity.ERROR, "warning": Severity.WARNING}  # fail_on -> least severe failing
+MAX_SUMMARY_LINES = 50  # findings a failed build lists; `coherence check` shows them all
+
+
+class Verdict(Enum):
+    PASSING = "passing"
+    FAILING = "failing"  # a finding at or above the fail_on threshold
+    UNKNOWN = "unknown"  # a file could not be read or a rule crashed
 
 
 @dataclass
@@ -37,6 +53,37 @@ class Report:
     def incomplete(self) -> bool:
         """A file could not be read or a rule crashed: the answer is unknown, never 'clean'."""
         return bool(self.corpus.unreadable or self.crashed_rules)
+
+    def failing(self, fail_on: str) -> list[Finding]:
+        """The findings at or above `fail_on` (`error`, `warning`; `never`: none)."""
+        threshold = THRESHOLDS.get(fail_on)
+        return [] if threshold is None else [f for f in self.findings if f.severity >= threshold]
+
+    def verdict(self, fail_on: str) -> Verdict:
+        """Whether the check passes with `fail_on` as the threshold; `never` always passes."""
+        if fail_on == "never":
+            return Verdict.PASSING
+        if self.incomplete:
+            return Verdict.UNKNOWN
+        return Verdict.FAILING if self.failing(fail_on) else Verdict.PASSING
+
+    def log_lines(self) -> Iterator[tuple[Severity, str]]:
+        """What a build logs: each finding at its severity, each waived one as info."""
+        for finding in self.findings:
+            yield finding.severity, f"{finding.rule}: {finding.location}: {finding.message}"
+        for finding in self.waived:
+            reason = f" ({finding.waiver.reason})" if finding.waiver.reason else ""
+            yield Severity.INFO, f"waived {finding.rule}: {finding.location}: {finding.message}{reason}"
+
+    def failure_summary(self, fail_on: str) -> str:
+        """Why the build fails: the counts and the first failing findings."""
+        failing = self.failing(fail_on)
+        lines = [f"  {f.rule}: {f.location}: {f.message}" for f in failing[:MAX_SUMMARY_LINES]]
+        if len(failing) > MAX_SUMMARY_LINES:
+            lines.append(f"  … and {len(failing) - MAX_SUMMARY_LINES} more (run `coherence check`)")
+        return (f"coherence: {self.count(Severity.ERROR)} errors, {self.count(Severity.WARNING)} warnings "
+                f"in {len(self.corpus.documents)} documents; the build fails on {fail_on}s "
+                "(option fail_on):\n" + "\n".join(lines))
 
     def about(self, document: Document) -> tuple[list[Finding], list[Finding], list[Finding]]:
         """(active, waived, resolved) findings located in the document's file or naming its id."""
@@ -212,3 +259,63 @@ def check(settings: Settings, *, today: date | None = None, extra_rules=(), cach
         by_path = {document.rel: document for document in corpus.documents}
         active, waived, resolved = _grade_and_waive(corpus.findings + rule_findings, settings, by_path, today)
     return Report(corpus, graph, active, waived, crashed, resolved)
+
+
+# --- the base revision (`check --base REV --new-only`) -----------------------------------
+
+BASE_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")  # what a check of the base reads
+
+
+def base_problem(settings: Settings, new_only: bool) -> str | None:
+    """Why the base cannot be used (None when it can, or when none is asked for)."""
+    if new_only and not settings.base:
+        return "--new-only needs a base revision: pass --base REV (or set the `base` option or COHERENCE_BASE)"
+    if not settings.base:
+        return None
+    try:
+        verify_base(settings, settings.base)
+    except BaseUnreadable as error:
+        return (f"base revision '{settings.base}' cannot be read ({error}); in CI, check out with full history "
+                "(actions/checkout with fetch-depth: 0) and name a branch that exists, e.g. origin/main")
+    return None
+
+
+def report_at(settings: Settings, revision: str) -> Report | None:
+    """The report of the same project as it was at `revision` (None when it had no mkdocs.yml
+    there). GitError when git cannot give that revision's files."""
+    import tempfile
+
+    top = toplevel(settings.config_dir)
+    config_rel = settings.config_dir.resolve().relative_to(top)
+    with tempfile.TemporaryDirectory(prefix="coherence-base-") as folder:
+        export_files(top, revision, Path(folder), BASE_SUFFIXES)
+        root = Path(folder) / config_rel
+        config = next((root / n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
+        if config is None:
+            return None
+        base_settings = dataclasses.replace(read_mkdocs_yml(config), base=None)
+        return check(base_settings, today=None)
+
+
+def _same_finding(finding: Finding) -> tuple:
+    return (finding.rule, finding.path, finding.message)
+
+
+def only_new(report: Report, settings: Settings) -> Report:
+    """The report limited to findings the base revision does not have (by rule, file and
+    message). GitError when the base revision's files cannot be read."""
+    base = report_at(settings, settings.base)
+    if base is None:
+        return report
+    seen = Counter(_same_finding(f) for f in base.findings + base.waived)
+
+    def fresh(findings: list[Finding]) -> list[Finding]:
+        kept = []
+        for finding in findings:
+            if seen[_same_finding(finding)] > 0:
+                seen[_same_finding(finding)] -= 1
+            else:
+                kept.append(finding)
+        return kept
+
+    return dataclasses.replace(report, findings=fresh(report.findings), waived=fresh(report.waived))

@@ -1,4 +1,4 @@
-"""The MkDocs side of the living site: turns the core's pages and data into MkDocs `File`s.
+"""The MkDocs side of the living site: turns what `site/` generates into MkDocs `File`s.
 
 Called by the plugin once per build (so `mkdocs serve` always shows the current state);
 everything is generated in memory with `File.generated` and nothing is written into
@@ -8,25 +8,22 @@ docs_dir. A file of the user's at one of our paths wins, with a warning.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.resources import files as package_files
 
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from mkdocs_coherence.site.bundles import ContextBundles
 from mkdocs_coherence.check import Report
-from mkdocs_coherence.site.graph_json import dumps, graph_data, llms_txt, schema_text, script_safe
+from mkdocs_coherence.core.config import Settings
 from mkdocs_coherence.core.loader import SourceCache
-from mkdocs_coherence.site.pages import PAGES, HtmlBlocks, markdown_environment, render_pages
+from mkdocs_coherence.core.model import Document
+from mkdocs_coherence.site.build import BuildFiles, Dropped, outside_folder_files
+from mkdocs_coherence.site.generated import CSS, context_urls, generated_files, nav_section, page_uri
 from mkdocs_coherence.site.model import SiteModel
+from mkdocs_coherence.site.pages import PAGES, HtmlBlocks, markdown_environment, render_pages
 from mkdocs_coherence.site.writer import BackgroundWriter
 
 log = get_plugin_logger("coherence")
-
-PAGES_DIR = "coherence"  # generated pages: coherence/index.md, coherence/graph.md, ...
-ASSETS_DIR = "assets/coherence"
-CSS = f"{ASSETS_DIR}/coherence.css"
-NAV_TITLE = "Coherence"
 
 
 class PublishedFile(File):
@@ -44,26 +41,35 @@ class PublishedFile(File):
         self.writer.write(self.abs_dest_path, self.content_bytes)
 
 
-def _package_text(*parts: str) -> str:
-    return package_files("mkdocs_coherence").joinpath(*parts).read_text(encoding="utf-8")
-
-
-def configure(config) -> None:
+def configure(config: MkDocsConfig) -> None:
     """on_config: our stylesheet, and a nav section when the user wrote a nav without one."""
     if CSS not in [str(item) for item in config.extra_css]:
         config.extra_css.append(CSS)
-    if config.nav and not _mentions(config.nav, PAGES_DIR + "/"):
-        config.nav.append({NAV_TITLE: [{spec.title: f"{PAGES_DIR}/{spec.name}.md"} for spec in PAGES]})
+    section = nav_section(config.nav)
+    if section is not None:
+        config.nav.append(section)
 
 
-def _mentions(nav, prefix: str) -> bool:
-    if isinstance(nav, str):
-        return nav.startswith(prefix)
-    if isinstance(nav, dict):
-        return any(_mentions(value, prefix) for value in nav.values())
-    if isinstance(nav, list):
-        return any(_mentions(item, prefix) for item in nav)
-    return False
+def collect(files: Files, config: MkDocsConfig, settings: Settings,
+            report: Report) -> tuple[dict[str, Document], dict[str, File]]:
+    """on_files: add the folders outside docs_dir, drop what must not be published; the documents
+    by abs_src_path as MkDocs spells it (page events look them up) and their files by id (links)."""
+    for outside in outside_folder_files(settings):
+        if files.get_file_from_path(outside.uri) is not None:
+            log.warning(f"{outside.uri} exists in docs_dir and in {outside.folder}; the copy in docs_dir is published")
+        else:
+            files.append(File(outside.uri, outside.src_dir, config.site_dir, config.use_directory_urls))
+    build_files, documents, pages = BuildFiles(settings, report), {}, {}
+    for file in [f for f in files if f.abs_src_path]:
+        place = build_files.place(file.abs_src_path, file.src_dir)
+        if isinstance(place, Dropped):
+            files.remove(file)
+            if place is Dropped.LINK_OUT:
+                log.warning(f"{file.src_uri} is a symbolic link to a file outside the repository; not published")
+        elif place is not None:
+            documents[file.abs_src_path] = place
+            pages.setdefault(place.id, file)
+    return documents, pages
 
 
 @dataclass
@@ -81,15 +87,15 @@ class Published:
         return generated[1].inject(html) if generated is not None and generated[0] is file else html
 
 
-def generate(config, files: Files, report: Report, pages: dict[str, File], sources: SourceCache | None = None) -> Published:
-    """Add the generated pages, assets and machine-readable files of this build to `files`.
-    `sources`: the check's source cache, so the context bundles need not read each file again."""
+def generate(config: MkDocsConfig, files: Files, report: Report, pages: dict[str, File],
+             sources: SourceCache | None = None) -> Published:
+    """Add the generated pages, assets and machine-readable files of this build to `files`."""
     def page_url(document_id: str) -> str | None:
         file = pages.get(document_id)
         return file.url if file is not None else None
 
     model = SiteModel(report, page_url)
-    published = Published({i: f"context/{slug}.md" for i, slug in model.slugs.items()})
+    published = Published(context_urls(model))
 
     def add(file: File) -> None:
         if isinstance(file, PublishedFile):
@@ -99,35 +105,13 @@ def generate(config, files: Files, report: Report, pages: dict[str, File], sourc
             return
         files.append(file)
 
-    # Static assets first: pages link to them.
-    assets: dict[str, str] = {}
-    for name, parts in (("coherence.css", ("assets", "coherence.css")), ("graph.js", ("assets", "graph.js")),
-                        ("cytoscape.min.js", ("assets", "vendor", "cytoscape.min.js")),
-                        ("cytoscape.LICENSE", ("assets", "vendor", "cytoscape.LICENSE"))):
-        uri = f"{ASSETS_DIR}/{'vendor/' if 'vendor' in parts else ''}{name}"
-        add(PublishedFile.generated(config, uri, content=_package_text(*parts)))
-        assets[name] = uri
-
-    graph_json = dumps(graph_data(model, context_url=lambda i: published.context_urls.get(i)))
-    machine = {
-        "graph.json": graph_json,
-        "graph.schema.json": schema_text(),
-        f"{ASSETS_DIR}/graph-data.js": "window.coherenceGraph = " + script_safe(graph_json.rstrip("\n")) + ";\n",
-        "llms.txt": llms_txt(model, config.site_name, config.site_description, page_url,
-                             lambda i: published.context_urls[i]),
-    }
-    for uri, content in machine.items():
+    generated = generated_files(model, report, sources, config.site_name, config.site_description, page_url,
+                                published.context_urls)
+    for uri, content in generated.files:
         add(PublishedFile.generated(config, uri, content=content))
-        assets[uri.rsplit("/", 1)[-1]] = uri
-    bundles = ContextBundles(report, sources)
-    for document_id, uri in published.context_urls.items():
-        add(PublishedFile.generated(config, uri, content=bundles.bundle(document_id)))
-
-    page_files = {spec.name: File.generated(config, f"{PAGES_DIR}/{spec.name}.md", content="")
-                  for spec in PAGES}
-    env = markdown_environment(config.theme.dirs)
-    rendered = render_pages(model, env, {name: f.url for name, f in page_files.items()},
-                            {name: f.src_uri for name, f in page_files.items()}, assets)
+    page_files = {spec.name: File.generated(config, page_uri(spec.name), content="") for spec in PAGES}
+    rendered = render_pages(model, markdown_environment(config.theme.dirs), {n: f.url for n, f in page_files.items()},
+                            {n: f.src_uri for n, f in page_files.items()}, generated.assets)
     for name, file in page_files.items():
         file.content_string = rendered[name].markdown
         published.pages[file.src_uri] = (file, rendered[name].html)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tarfile
 from pathlib import Path
 
 GIT_TIMEOUT = 600
@@ -36,3 +37,34 @@ def verify_revision(cwd: Path, revision: str) -> str:
         return run_git(cwd, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
     except GitError:
         raise GitError(f"revision '{revision}' is not in this clone") from None
+
+
+def toplevel(cwd: Path) -> Path:
+    """The root of the work tree holding `cwd`, links resolved."""
+    return Path(run_git(cwd, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()).resolve()
+
+
+def export_files(top: Path, revision: str, into: Path, suffixes: tuple[str, ...]) -> None:
+    """Copy the files of `revision` whose names end in `suffixes` (lower case) into `into`.
+
+    `into` must be a temporary folder the caller owns: this writes nothing of the user's.
+    The archive is streamed from one git process, so a large repository is never in memory."""
+    if shutil.which("git") is None:
+        raise GitError("git is not installed")
+    try:
+        process = subprocess.Popen(["git", "archive", "--format=tar", revision], cwd=top, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL)
+    except OSError as error:
+        raise GitError(f"git could not run: {error}") from None
+    try:
+        with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+            for member in archive:
+                if member.isfile() and member.name.lower().endswith(suffixes):
+                    archive.extract(member, into, filter="data")
+    except tarfile.TarError as error:
+        raise GitError(f"git archive {revision} gave no readable archive ({error})") from None
+    finally:
+        process.stdout.close()
+        returncode = process.wait(timeout=GIT_TIMEOUT)
+    if returncode != 0:
+        raise GitError(f"git archive {revision} failed")

@@ -1,22 +1,20 @@
-"""ADR numbers: the next free one, clashes with a base branch, and renumbering.
+"""ADR numbers, read only: the number of a file, the next free one, the numbers a base
+revision has, and clashes with it.
 
 Two branches that each add "the next ADR" pick the same number. Git merges both files
 without a conflict; `duplicate-id` then fires on the merged tree. With `--base REV` the
 check says more: which file the change added (that is the one to renumber) and, before
 the merge, that the base branch has meanwhile gained the number this change uses.
-`coherence renumber PATH` moves the file to the next free number and rewrites every
-reference to it.
+`coherence renumber PATH` (edits/renumber.py) moves the file to the next free number.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs_coherence.core.config import Settings
-from mkdocs_coherence.edits.files import atomic_write, rename_no_clobber
 from mkdocs_coherence.core.git import GitError, run_git, verify_revision
 from mkdocs_coherence.core.schema import default_id
 
@@ -103,82 +101,6 @@ def number_width(folder: Path) -> int:
     return max(set(widths), key=widths.count) if widths else 4
 
 
-# --- renumbering -----------------------------------------------------------------------
-
-
-@dataclass
-class Renumbering:
-    old_path: Path
-    new_path: Path
-    old_id: str
-    new_id: str
-    rewritten: list[Path] = field(default_factory=list)  # files whose references were updated
-    before: dict[Path, str] = field(default_factory=dict)  # each touched file's text as read
-    ambiguous: list[Path] = field(default_factory=list)  # id references left alone (which ADR?)
-
-
-def _id_pattern(number: int) -> re.Pattern:
-    return re.compile(rf"(?<![\w/.-])ADR[- _]?0*{number}(?!\d)(?![\w-]*\.md)", re.IGNORECASE)
-
-
-def plan_renumber(settings: Settings, path: Path, to: int | None, base: BaseDecisions | None,
-                  documents: list, files: list[Path]) -> tuple[Renumbering, dict[Path, str]]:
-    """What renumbering `path` changes: the new name and the new text of every touched file.
-
-    `files` are every Markdown file of the site plus mkdocs.yml: links and nav entries to the
-    file's name are rewritten wherever they are; `ADR-N` ids only in `documents`.
-    """
-    old_number = adr_number(path.name)
-    if old_number is None:
-        raise ValueError(f"{settings.relpath(path)} has no ADR number in its name")
-    match = NUMBER.match(path.name)
-    width = len(match.group("digits"))
-    taken = set(base.by_number) if base else set()
-    number = to if to is not None else next_number(settings, taken)
-    new_name = f"{number:0{width}d}{match.group('rest') or '.md'}"
-    new_path = path.with_name(new_name)
-    plan = Renumbering(path, new_path, f"ADR-{old_number:04d}", f"ADR-{number:04d}")
-    id_pattern = _id_pattern(old_number)
-    name_pattern = re.compile(rf"(?<![\w.-]){re.escape(path.name)}(?![\w.-])")
-    claimants = [d for d in documents if d.id == plan.old_id and d.path.resolve() != path.resolve()]
-    texts: dict[Path, str] = {}
-    by_path = {os.path.normcase(d.path.resolve()): d for d in documents}
-    for doc_path in files:
-        document = by_path.get(os.path.normcase(doc_path.resolve()))
-        try:
-            text = doc_path.read_bytes().decode("utf-8")  # as is: CRLF files stay CRLF
-        except (OSError, UnicodeDecodeError):
-            continue
-        new_text = name_pattern.sub(new_name, text)
-        is_self = doc_path.resolve() == path.resolve()
-        if document is not None and id_pattern.search(new_text):
-            # `ADR-0008` names the renumbered file only where it was written on the same side:
-            # the file itself, or (with a base) a file the base does not have. Where two
-            # files still claim the number and no base says which, leave it and say so.
-            same_side = is_self or (base is not None and document.rel not in base.paths) or not claimants
-            if same_side:
-                new_text = id_pattern.sub(plan.new_id, new_text)
-            else:
-                plan.ambiguous.append(doc_path)
-        if is_self:
-            new_text = re.sub(rf"^(#[ \t]+){old_number}(\.[ \t])", rf"\g<1>{number}\2", new_text, count=1,
-                              flags=re.MULTILINE)  # "# 8. Title" -> "# 9. Title"
-        if new_text != text:
-            texts[doc_path] = new_text
-            plan.before[doc_path] = text
-            if not is_self:
-                plan.rewritten.append(doc_path)
-    return plan, texts
-
-
-def apply_renumber(plan: Renumbering, texts: dict[Path, str]) -> None:
-    """Rename first (refusing to overwrite), then rewrite each file atomically."""
-    rename_no_clobber(plan.old_path, plan.new_path)
-    for doc_path, text in texts.items():
-        target = plan.new_path if doc_path.resolve() == plan.old_path.resolve() else doc_path
-        atomic_write(target, text, overwrite=True, expected=plan.before.get(doc_path))
-
-
 def base_clash_findings(ctx, base: BaseDecisions):
     """Before the merge: an ADR number this change adds that the base has meanwhile given another file."""
     from mkdocs_coherence.core.findings import Finding
@@ -198,7 +120,3 @@ def base_clash_findings(ctx, base: BaseDecisions):
                 f"--base {base.base}`",
                 document.rel, 1, (document.id,),
             )
-
-
-def relpath_under(settings: Settings, path: Path) -> str:
-    return settings.relpath(Path(os.path.abspath(path)))

@@ -16,7 +16,7 @@ import yaml
 
 from mkdocs_coherence.core.adr_formats import read_in_place
 from mkdocs_coherence.core.config import Settings
-from mkdocs_coherence.edits.files import atomic_write, diff
+from mkdocs_coherence.edits.files import WriteRefused, atomic_write, diff, refuse_outside
 from mkdocs_coherence.core.loader import MKDOCS_FRONTMATTER, iter_markdown, read_source
 
 PEOPLE = ("deciders", "consulted", "informed")
@@ -115,6 +115,11 @@ def plan_import(settings: Settings, only: list[Path] | None = None) -> tuple[lis
         paths = [p for p in paths if p.resolve() in wanted]
     for path in paths:
         rel = settings.relpath(path)
+        try:
+            refuse_outside(settings, path)
+        except WriteRefused as refused:
+            problems.append(f"{rel}: {refused}")
+            continue
         source = read_source(path, rel, expect_document=True)
         if not source.readable or source.findings:
             problems += [f"{f.location}: {f.message}" for f in source.findings]

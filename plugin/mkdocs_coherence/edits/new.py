@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from mkdocs_coherence.core.config import Settings
-from mkdocs_coherence.edits.files import atomic_write
+from mkdocs_coherence.edits.files import atomic_write, refuse_outside
 from mkdocs_coherence.core.numbering import decision_folders, next_number, number_width
 
 KIND_OF = {"adr": "decision", "decision": "decision", "intent": "intent", "contract": "contract"}
@@ -66,7 +66,8 @@ def new_document(settings: Settings, what: str, title: str, *, today: date | Non
 
 def plan_document(settings: Settings, what: str, title: str, *, today: date | None = None,
                   base_numbers: set[int] = frozenset()) -> tuple[Path, str]:
-    """The new document's path and text, written nowhere (`new --dry-run` prints them)."""
+    """The new document's path and text, written nowhere (`new --dry-run` prints them).
+    WriteRefused when the path leads out of the repository through a link."""
     kind = KIND_OF[what]
     title = " ".join(title.split())
     if not title:
@@ -84,6 +85,7 @@ def plan_document(settings: Settings, what: str, title: str, *, today: date | No
         name = f"{slug}.md"
         identifier = slug
     path = folder / name
+    refuse_outside(settings, path)
     if path.exists():
         raise ScaffoldError(f"{settings.relpath(path)} already exists; choose another title or edit that file")
     try:

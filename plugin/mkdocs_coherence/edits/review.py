@@ -12,10 +12,7 @@ front-matter except for the two keys, or nothing is written. The file is replace
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -181,24 +178,6 @@ def edit_frontmatter(raw: bytes, reviewed: date, stamps: dict[str, str] | None) 
     return (BOM if bom else b"") + rebuilt.encode("utf-8")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-
-
 def record_review(settings: Settings, document_id: str, *, on: date | None = None,
                   dry_run: bool = False) -> Recorded:
     """Stamp `document_id` with the fingerprints of what it depends on, and date the review.
@@ -218,6 +197,12 @@ def record_review(settings: Settings, document_id: str, *, on: date | None = Non
             stamps[target] = fingerprint(graph.index[target])
     skipped = [r.raw for r in document.references if r.resolved is None and r.key != "superseded_by"]
     on = on or date.today()
+    from mkdocs_coherence.edits.files import WriteRefused, atomic_write, refuse_outside
+
+    try:
+        refuse_outside(settings, document.path)
+    except WriteRefused as error:
+        raise ReviewError(str(error)) from None
     try:
         raw = document.path.read_bytes()
     except OSError as error:
@@ -225,8 +210,6 @@ def record_review(settings: Settings, document_id: str, *, on: date | None = Non
     had_stamps = "stamps" in document.values
     updated = edit_frontmatter(raw, on, stamps if (stamps or had_stamps) else None)
     if not dry_run:
-        from mkdocs_coherence.edits.files import WriteRefused, atomic_write
-
         try:  # atomic, keeps the mode, and refuses if the file changed since it was read
             atomic_write(document.path, updated.decode("utf-8"), overwrite=True, expected=raw)
         except WriteRefused as error:

@@ -1,0 +1,50 @@
+"""`coherence check`: report findings without building the site."""
+
+from __future__ import annotations
+
+import argparse
+
+from mkdocs_coherence.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNKNOWN, fail, load_settings, project_arguments
+
+FORMATS = ("text", "json", "github", "sarif", "markdown")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    check = commands.add_parser("check", help="report findings without building the site",
+                                description="Report findings without building the site. Exit 0 clean, "
+                                "1 errors (or warnings with --strict), 2 when the answer is unknown.")
+    project_arguments(check)
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="output format: text, json, github annotations, sarif (2.1.0), markdown (PR comment)")
+    check.add_argument("--base", metavar="REV", help="git revision to compare with (breaking changes, ADR numbers "
+                       "the base gained meanwhile); default: the `base` option or COHERENCE_BASE")
+    check.add_argument("--new-only", action="store_true",
+                       help="with --base: report only findings the change introduces (not on the base revision)")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from mkdocs_coherence.check import Verdict, base_problem, check, only_new
+    from mkdocs_coherence.cli.output import render
+    from mkdocs_coherence.core.git import GitError
+
+    settings = load_settings(args)
+    if settings is None:
+        return EXIT_UNKNOWN
+    if args.base:
+        settings = dataclasses.replace(settings, base=args.base)
+    problem = base_problem(settings, args.new_only)
+    if problem:
+        return fail(problem)
+    report = check(settings)
+    if args.new_only:
+        try:
+            report = only_new(report, settings)
+        except GitError as error:
+            return fail(f"base revision '{settings.base}' cannot be read ({error})")
+    print(render(report, args.format))
+    verdict = report.verdict("warning" if args.strict else "error")
+    return {Verdict.PASSING: EXIT_CLEAN, Verdict.FAILING: EXIT_FINDINGS, Verdict.UNKNOWN: EXIT_UNKNOWN}[verdict]

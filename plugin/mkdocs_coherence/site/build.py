@@ -1,0 +1,204 @@
+"""What one MkDocs build takes from the check, decided without MkDocs.
+
+The plugin (`plugin.py`) passes plain paths and strings in and turns the answers into
+MkDocs' own objects: which of the build's files are documents and which must not be
+published, which files of folders outside docs_dir to add, the front-matter the check
+already parsed (DESIGN §11: each file is parsed once), a document page's Markdown as the
+theme may show it, and where the panel goes in a page's HTML.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass
+from enum import Enum
+from html import escape
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from mkdocs_coherence.check import Report
+from mkdocs_coherence.core.config import Settings
+from mkdocs_coherence.core.loader import Source, SourceCache, fence_unread_frontmatter
+from mkdocs_coherence.core.model import Document
+
+_SOURCE_CACHES: dict[Path, SourceCache] = {}
+
+
+def source_cache(config_dir: Path) -> SourceCache:
+    """One cache per project for the life of the process. MkDocs keeps one plugin instance
+    across serve rebuilds, but also across builds of different projects in one process (it
+    caches instances by plugin name), so the cache is keyed by project, not held per instance."""
+    return _SOURCE_CACHES.setdefault(config_dir, SourceCache())
+
+
+class RealPaths:
+    """`os.path.realpath`, normcased, with each folder resolved once: resolving a path lstats
+    every component, and one build looks at thousands of files in a few folders."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def folder(self, folder: str | Path) -> str:
+        folder = os.path.abspath(folder)
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder)
+        return real
+
+    def real(self, path: str | Path) -> str:
+        folder, name = os.path.split(os.path.abspath(path))
+        joined = os.path.join(self.folder(folder), name)
+        return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+    def key(self, path: str | Path) -> str:
+        """One spelling per file: MkDocs gives absolute paths, the core resolved ones."""
+        return os.path.normcase(self.real(path))
+
+
+class Dropped(Enum):
+    """Why a file of the build is taken out of it."""
+
+    UNREADABLE = "unreadable"  # MkDocs would crash decoding it; the check's finding says why
+    LINK_OUT = "link out"  # MkDocs follows links; one to ~/.ssh or /etc must not be published
+
+
+class BuildFiles:
+    """The build's files sorted against the report: each is resolved once per build."""
+
+    def __init__(self, settings: Settings, report: Report) -> None:
+        self.settings = settings
+        self.paths = paths = RealPaths()
+        self.unreadable = {paths.key(settings.config_dir / rel) for rel in report.corpus.unreadable}
+        self.documents = {paths.key(d.path): d for d in report.corpus.documents}
+        # The real paths of docs_dir and of the folders that hold published ones: a file in
+        # another source folder is a theme's own.
+        self.project = {paths.folder(root) for root in (settings.docs_dir, *(f.parent for f in settings.folders))}
+
+    def place(self, abs_src_path: str, src_dir: str | None) -> Document | Dropped | None:
+        """The document a file of the build is, why it is dropped, or None for any other file."""
+        real = self.paths.real(abs_src_path)
+        key = os.path.normcase(real)
+        if key in self.unreadable:
+            return Dropped.UNREADABLE
+        if src_dir and self.paths.folder(src_dir) in self.project and real != os.path.abspath(abs_src_path) \
+                and not self.settings.inside(abs_src_path):
+            return Dropped.LINK_OUT
+        return self.documents.get(key)
+
+
+@dataclass(frozen=True)
+class OutsideFile:
+    uri: str  # where it is published: under the folder's own name
+    src_dir: str  # the folder holding the configured folder
+    folder: str  # the configured folder, as findings show it
+
+
+def outside_folder_files(settings: Settings) -> Iterator[OutsideFile]:
+    """The files of folders mapped outside docs_dir, which are published under their own name."""
+    for folder in sorted(settings.folders):
+        if folder.is_relative_to(settings.docs_dir) or not folder.is_dir():
+            continue
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(n for n in names if not n.startswith(".")):
+                uri = Path(folder.name, Path(root, name).relative_to(folder)).as_posix()
+                yield OutsideFile(uri, str(folder.parent), settings.relpath(folder))
+
+
+def fresh_copy(value: Any) -> Any:
+    """A deep copy of parsed YAML (dicts, lists, tuples, sets; the scalars are immutable), at a
+    fraction of copy.deepcopy's cost."""
+    if isinstance(value, dict):
+        return {key: fresh_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fresh_copy(item) for item in value]
+    if isinstance(value, tuple):  # !!pairs and !!omap give (key, value) tuples
+        return tuple(fresh_copy(item) for item in value)
+    if isinstance(value, set):
+        return set(value)
+    return value
+
+
+class SharedFrontmatter:
+    """The front-matter the check parsed, handed to MkDocs instead of being parsed again: a
+    page gets a trivial block as its source, then its meta back. Only for front-matter the
+    check read exactly as MkDocs reads it (`Source.mkdocs_meta`)."""
+
+    def __init__(self, cache: SourceCache) -> None:
+        self.cache = cache
+        self.given: dict[str, Source] = {}  # abs_src_path -> the Source whose body MkDocs got
+
+    def source(self, abs_src_path: str, document: Document | None) -> str | None:
+        """The page source to give MkDocs, or None to let it read the file itself."""
+        source = self.cache.cached(document.path) if document is not None else None
+        if source is None or not (source.has_frontmatter and source.mkdocs_meta):
+            return None
+        self.given[abs_src_path] = source
+        # MkDocs' get_data parses "{}" and keeps body.lstrip("\n"), as it would after the real block.
+        return "---\n{}\n---\n" + source.body
+
+    def meta(self, abs_src_path: str, markdown: str, meta: dict) -> dict | None:
+        """The page's meta, or None when MkDocs parsed a source itself (another plugin replaced ours)."""
+        source = self.given.pop(abs_src_path, None)
+        if source is not None and meta == {} and markdown == source.body.lstrip("\n"):
+            return fresh_copy(source.meta)  # pages and plugins may change it; the cache may not
+        return None
+
+
+def document_markdown(markdown: str, meta: dict) -> str:
+    """A document page's Markdown and meta as the theme may print them. Themes print the
+    title unescaped (nav, <title>), and it is front-matter text like any other; front-matter
+    MkDocs could not read stays in the page, shown as code, never as HTML."""
+    title = meta.get("title")
+    if isinstance(title, str):
+        meta["title"] = escape(title, quote=False)
+    return fence_unread_frontmatter(markdown)
+
+
+def with_panel(html: str, panel: str) -> str:
+    """The page's HTML with the panel below its own title, above its body."""
+    head, closed, tail = html.partition("</h1>")
+    return head + closed + panel + tail if closed and html.lstrip().startswith("<h1") else panel + html
+
+
+def relative_urls(page_url_of: Callable[[str], str | None], relative: Callable[[str], str]) -> Callable[[str], str | None]:
+    """`url_of(id)`: a neighbour's page relative to this page, each worked out once (a neighbour
+    is linked from the lists and from the local graph)."""
+    urls: dict[str, str | None] = {}
+
+    def url_of(document_id: str) -> str | None:
+        if document_id not in urls:
+            target = page_url_of(document_id)
+            urls[document_id] = relative(target) if target is not None else None
+        return urls[document_id]
+
+    return url_of
+
+
+def write_errors(errors: list[str], site_dir: str, limit: int) -> tuple[list[str], str | None]:
+    """What to log about generated files that could not be written (at most `limit` lines,
+    then a count), and why the build fails (None when every file was written)."""
+    lines = [f"could not write {error}" for error in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"… and {len(errors) - limit} more files could not be written")
+    failure = f"coherence: {len(errors)} generated files could not be written to {site_dir} (see above)"
+    return lines, failure if errors else None
+
+
+class FrozenHeap:
+    """What a build knows after its check (its files, config and theme, our report) lives until
+    the build ends: frozen, it is left out of every later pass of the cycle collector, which
+    would otherwise walk it again each time the pages' own objects trigger one."""
+
+    def __init__(self) -> None:
+        self.frozen = False
+
+    def freeze(self) -> None:
+        gc.freeze()
+        self.frozen = True
+
+    def thaw(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False

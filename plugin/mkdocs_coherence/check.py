@@ -121,7 +121,7 @@ def _load_one(path: Path, rel: str, kind: str | None, settings: Settings,
     kind = kind or source.kind_hint  # front-matter that did not parse still names its kind
     if not (source.has_frontmatter or kind is not None):
         return None, source.findings, True
-    document, findings = build_document(source, kind, settings.gates)
+    document, findings = build_document(source, kind, settings.gates, settings.catalogue)
     if document is not None:
         findings += _escaping_globs(document, settings)
     return document, source.findings + findings, True

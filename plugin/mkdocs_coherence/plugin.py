@@ -19,6 +19,7 @@ from mkdocs_coherence.core.config import ConfigError, Settings, parse_settings
 from mkdocs_coherence.check import Report, check, collector_paused
 from mkdocs_coherence.core.findings import Severity
 from mkdocs_coherence.core.loader import SourceCache, fence_unread_frontmatter
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.site.render import panel_context, panel_renderer
 
 log = get_plugin_logger("coherence")
@@ -114,7 +115,8 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     def on_config(self, config):
         config_dir = Path(config.config_file_path or os.getcwd()).parent
         try:
-            self.settings = parse_settings(dict(self.config), config_dir=config_dir, docs_dir=Path(config.docs_dir))
+            self.settings = parse_settings(dict(self.config), config_dir=config_dir, docs_dir=Path(config.docs_dir),
+                                           catalogue=RULES)
         except ConfigError as error:
             raise PluginError(str(error)) from None
         from mkdocs_coherence.publish import configure  # the living site: stylesheet, nav section (DESIGN §8)

@@ -31,12 +31,13 @@ def _config_file(path: str, config: str | None) -> Path:
 def _check(args: argparse.Namespace) -> int:
     # Imported here so that `coherence --help` starts fast.
     from mkdocs_coherence.core.config import ConfigError, read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
     from mkdocs_coherence.check import check
     from mkdocs_coherence.core.findings import Severity
     from mkdocs_coherence.cli.output import render
 
     try:
-        settings = read_mkdocs_yml(_config_file(args.path, args.config))
+        settings = read_mkdocs_yml(_config_file(args.path, args.config), RULES)
     except (ConfigError, FileNotFoundError) as error:
         print(f"coherence: {error}" if isinstance(error, FileNotFoundError) else str(error), file=sys.stderr)
         return EXIT_UNKNOWN
@@ -65,10 +66,11 @@ def _review(args: argparse.Namespace) -> int:
     from datetime import date
 
     from mkdocs_coherence.core.config import ConfigError, read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
     from mkdocs_coherence.edits.review import ReviewError, record_review
 
     try:
-        settings = read_mkdocs_yml(_config_file(args.path, args.config))
+        settings = read_mkdocs_yml(_config_file(args.path, args.config), RULES)
         on = date.fromisoformat(args.date) if args.date else None
         recorded = record_review(settings, args.id, on=on, dry_run=args.dry_run)
     except (ConfigError, FileNotFoundError, ReviewError, ValueError) as error:
@@ -91,10 +93,11 @@ def _review(args: argparse.Namespace) -> int:
 
 def _impact(args: argparse.Namespace) -> int:
     from mkdocs_coherence.core.config import ConfigError, read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
     from mkdocs_coherence.site.impact import GitError, as_markdown, compute
 
     try:
-        settings = read_mkdocs_yml(_config_file(args.path, args.config))
+        settings = read_mkdocs_yml(_config_file(args.path, args.config), RULES)
         base = args.base or settings.base
         if not base:
             raise ValueError("needs a base revision: pass --base REV (or set the `base` option or COHERENCE_BASE)")
@@ -107,12 +110,13 @@ def _impact(args: argparse.Namespace) -> int:
 
 def _context(args: argparse.Namespace) -> int:
     from mkdocs_coherence.core.config import ConfigError, read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
     from mkdocs_coherence.site.bundles import bundle
     from mkdocs_coherence.check import check
     from mkdocs_coherence.site.graph_export import UnknownNode, find_node
 
     try:
-        report = check(read_mkdocs_yml(_config_file(args.path, args.config)))
+        report = check(read_mkdocs_yml(_config_file(args.path, args.config), RULES))
         print(bundle(report, find_node(report.graph, args.id)), end="")
     except (ConfigError, FileNotFoundError, UnknownNode) as error:
         print(str(error) if isinstance(error, ConfigError) else f"coherence: context: {error}", file=sys.stderr)

@@ -25,9 +25,10 @@ def _settings(args: argparse.Namespace):
     """Settings from the project's mkdocs.yml, or an error message."""
     from mkdocs_coherence.cli.main import _config_file
     from mkdocs_coherence.core.config import ConfigError, read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
 
     try:
-        return read_mkdocs_yml(_config_file(args.path, args.config)), None
+        return read_mkdocs_yml(_config_file(args.path, args.config), RULES), None
     except FileNotFoundError as error:
         return None, str(error)
     except ConfigError as error:
@@ -72,6 +73,7 @@ def report_at(settings, revision: str):
     from mkdocs_coherence.core.config import read_mkdocs_yml
     from mkdocs_coherence.check import check
     from mkdocs_coherence.core.numbering import _git
+    from mkdocs_coherence.rules.catalogue import RULES
 
     top = Path(_git(settings.config_dir, "rev-parse", "--show-toplevel").strip()).resolve()
     config_rel = settings.config_dir.resolve().relative_to(top)
@@ -87,7 +89,7 @@ def report_at(settings, revision: str):
         config = next((root / n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
         if config is None:
             return None
-        base_settings = dataclasses.replace(read_mkdocs_yml(config), base=None)
+        base_settings = dataclasses.replace(read_mkdocs_yml(config, RULES), base=None)
         return check(base_settings, today=None)
 
 

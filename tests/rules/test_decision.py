@@ -31,7 +31,7 @@ CASES = [
                  "decisions/0002-b.md": decision("supersedes: [ADR-0001]\n")}),
     Case("missing-alternatives",
          fires={"decisions/0001-no-options.md": "---\nstatus: accepted\n---\n# 1. No options\n\n## Decision\n"},
-         silent={"decisions/0001-with-section.md": "---\nstatus: accepted\n---\n# 1. S\n\n## Considered Options\n\n- a\n",
+         silent={"decisions/0001-with-section.md": "---\nstatus: accepted\n---\n# 1. S\n\n## Considered Options\n",
                  "decisions/0002-listed.md": decision("")}),
 ]
 

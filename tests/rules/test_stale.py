@@ -25,17 +25,20 @@ def _governed_code(changed: str):
 
     def build(folder):
         repo = Repo(folder)
-        repo.commit("2026-01-10", "start", {
-            "mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n", "src/payments/a.py": "a = 1\n", "src/other.py": "b = 1\n",
-            "docs/intents/payments.md": intent("Payments", "uses: []", "governs: ['src/payments/**']\nreviewed: 2026-02-01\n")})
+        governing = intent("Payments", "uses: []", "governs: ['src/payments/**']\nreviewed: 2026-02-01\n")
+        repo.commit("2026-01-10", "start", {"mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n",
+                                            "docs/intents/payments.md": governing,
+                                            "src/payments/a.py": "a = 1\n", "src/other.py": "b = 1\n"})
         repo.commit("2026-02-20", "change", {changed: "changed = True\n"})
         return repo.root
 
     return build
 
 
-DECISIONS = {"decisions/0001-old.md": "---\nstatus: superseded\nalternatives: [x]\n---\n# 1. Old\n",
-             "decisions/0002-new.md": "---\nstatus: accepted\nsupersedes: [ADR-0001]\nalternatives: [x]\n---\n# 2. New\n"}
+DECISIONS = {
+    "decisions/0001-old.md": "---\nstatus: superseded\nalternatives: [x]\n---\n# 1. Old\n",
+    "decisions/0002-new.md": "---\nstatus: accepted\nsupersedes: [ADR-0001]\nalternatives: [x]\n---\n# 2. New\n",
+}
 DECIDED = "---\nstatus: accepted\ndate: 2026-03-01\nalternatives: [mysql]\n---\n# 1. Storage\n"
 
 CASES = [

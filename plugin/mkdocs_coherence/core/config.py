@@ -162,7 +162,8 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
         raise ConfigError("rules", f"must map rule slugs to one of {_allowed(RULE_LEVELS)}")
     for slug, level in raw_rules.items():
         if slug not in catalogue:
-            raise ConfigError("rules", f"unknown rule '{slug}'{_did_you_mean(str(slug), catalogue)}; see the rules reference")
+            raise ConfigError("rules", f"unknown rule '{slug}'{_did_you_mean(str(slug), catalogue)}; "
+                              "see the rules reference")
         if level is False:  # YAML reads a bare `off` as false
             level = "off"
         if level not in RULE_LEVELS:

@@ -17,9 +17,10 @@ summary (SARIF, the site), the rest is the rules reference. Findings that the lo
 check pipeline emit have no runner here, but are declared all the same (`family.emitted`), so
 that every slug a finding can carry is documented, gradeable in `rules:` and waivable.
 
-Everything else is read from these declarations: `RULES` in `rules/catalogue.py` (the catalogue that the settings
-and the schema validate against, passed down into core by the callers), the order the check
+Everything else is read from these declarations: `RULES` in `catalogue.py` (what the settings
+and the schema validate against, handed down into core by the callers), the order the check
 runs rules in, and `docs/reference/rules.md` (`python -m mkdocs_coherence.rules.reference`).
+A reserved slug of a rule not yet built is declared with `family.planned`.
 """
 
 from __future__ import annotations

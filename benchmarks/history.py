@@ -114,6 +114,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
     from mkdocs_coherence.check import load_corpus
     from mkdocs_coherence.core.graph import build_graph
     from mkdocs_coherence.core.history import read_history
@@ -123,7 +124,7 @@ def main() -> int:
     if root.exists():
         shutil.rmtree(root)
     generate_seconds = timed(lambda: generate(root, args.documents, args.commits))
-    settings = read_mkdocs_yml(root / "mkdocs.yml")
+    settings = read_mkdocs_yml(root / "mkdocs.yml", RULES)
     corpus = load_corpus(settings)
     graph = build_graph(corpus)
     cache = settings.config_dir / ".cache"

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from mkdocs_coherence.core.config import parse_settings
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import load_corpus
 from mkdocs_coherence.core.graph import build_graph
 from mkdocs_coherence.rules import Context, all_rules
@@ -40,7 +41,7 @@ def measure(count: int) -> list[tuple[str, float, int]]:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         generate(root, count)
-        settings = parse_settings({}, config_dir=root, docs_dir=root / "docs")
+        settings = parse_settings({}, config_dir=root, docs_dir=root / "docs", catalogue=RULES)
         rows = []
         started = time.perf_counter()
         corpus = load_corpus(settings)

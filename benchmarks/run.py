@@ -50,8 +50,9 @@ read_and_parse(ROOT)
 
 CHECK = r"""
 from mkdocs_coherence.core.config import read_mkdocs_yml
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
-check(read_mkdocs_yml(ROOT + "/mkdocs.yml"))
+check(read_mkdocs_yml(ROOT + "/mkdocs.yml", RULES))
 """
 
 BUILD = r"""

@@ -84,7 +84,6 @@ def test_the_folders_show_the_wings():
         assert (PACKAGE / face).is_file(), face
 
 
-@pytest.mark.xfail(strict=True, reason="numbering still imports edits (being split)")
 def test_imports_point_down_only(source):
     known = set(source)
     wrong = []

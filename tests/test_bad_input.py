@@ -8,7 +8,7 @@ import logging
 import pytest
 from mkdocs.exceptions import Abort
 
-from mkdocs_coherence.core.findings import RULES
+from mkdocs_coherence.rules.catalogue import RULES
 from conftest import build, check_json
 from test_loader import BILLION_LAUGHS
 

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from mkdocs_coherence.core import adr_formats, values
 from mkdocs_coherence.core.config import parse_settings
 from mkdocs_coherence.check import _run_rules
-from mkdocs_coherence.core.findings import RULES, Finding
+from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.core.fingerprints import fingerprint, material
 from mkdocs_coherence.core.graph import build_graph
 from mkdocs_coherence.core.history import glob_regex, literal_prefix
@@ -115,7 +116,7 @@ def test_loader_never_raises_on_yaml_like_front_matter(block, body):
 @example({"governs": ["../../etc/passwd"], "uses": ["x\x00/y.md"]}, "intent", "")
 @example({"kind": "decision", "status": "superseded by [x](\x00.md)"}, None, "* Status: superseded by y\n")
 def test_validation_gives_findings_never_exceptions(meta, folder_kind, body):
-    document, findings = build_document(_source(meta, body=body), folder_kind, GATES)
+    document, findings = build_document(_source(meta, body=body), folder_kind, GATES, RULES)
     _assert_findings(findings)
     if document is not None:
         fingerprint(document)  # the material content of whatever validated is hashable
@@ -171,7 +172,7 @@ def test_adr_readers_and_import_never_raise(body):
     for text in (body, f"---\nstatus: accepted\n---\n{body}", body.replace("\n", "\r\n")):
         new = convert(text, {})
         assert new is None or isinstance(new, str)
-    document, findings = build_document(_source({}, "0001-x.md", "decisions", body), "decision", GATES)
+    document, findings = build_document(_source({}, "0001-x.md", "decisions", body), "decision", GATES, RULES)
     _assert_findings(findings)
 
 
@@ -229,7 +230,7 @@ corpus_strategy = st.lists(st.tuples(st.sampled_from(KINDS), st.one_of(typed_met
 
 
 def _settings_for(tmp: Path):
-    return parse_settings({}, config_dir=tmp, docs_dir=tmp / "docs")
+    return parse_settings({}, config_dir=tmp, docs_dir=tmp / "docs", catalogue=RULES)
 
 
 @given(corpus_strategy)
@@ -245,7 +246,7 @@ def test_every_rule_survives_any_corpus(documents):
     folder = {"intent": "docs/intents", "contract": "docs/contracts", "decision": "decisions"}
     for index, (kind, meta) in enumerate(documents):
         name = f"{index:04d}-doc.md" if kind == "decision" else f"doc{index}.md"
-        document, findings = build_document(_source(dict(meta), name, folder[kind]), kind, GATES)
+        document, findings = build_document(_source(dict(meta), name, folder[kind]), kind, GATES, RULES)
         corpus.findings += findings
         if document is not None:
             corpus.documents.append(document)

@@ -11,6 +11,7 @@ import sys
 import networkx as nx
 
 from mkdocs_coherence.core.config import parse_settings
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
 from mkdocs_coherence.core.graph import strongly_connected
 from conftest import write_tree
@@ -119,8 +120,9 @@ def test_a_long_chain_needs_no_recursion():
 PROBE = r"""
 import json, sys
 from mkdocs_coherence.core.config import read_mkdocs_yml
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
-report = check(read_mkdocs_yml(sys.argv[1] + "/mkdocs.yml"))
+report = check(read_mkdocs_yml(sys.argv[1] + "/mkdocs.yml", RULES))
 print(json.dumps({"rules": sorted({f.rule for f in report.findings}), "networkx": "networkx" in sys.modules}))
 """
 
@@ -145,4 +147,4 @@ def test_a_loop_is_still_named(tmp_path):
 
 def _report_of(tmp_path, tree):
     root = write_tree(tmp_path / "project", {"mkdocs.yml": "site_name: t\n", **tree})
-    return check(parse_settings({}, config_dir=root, docs_dir=root / "docs"))
+    return check(parse_settings({}, config_dir=root, docs_dir=root / "docs", catalogue=RULES))

@@ -108,6 +108,7 @@ def test_dates_are_committer_dates_and_merges_count_when_they_land(tmp_path):
     repo.commit("2026-03-01", "touch", {"docs/intents/i.md": "---\nstatus: draft\nuses: [c]\nreviewed: 2026-03-01\n---\n# I\n"})
     env = {"GIT_AUTHOR_DATE": "2020-01-01T00:00:00+00:00"}  # an old author date must not matter
     from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
     from mkdocs_coherence.check import load_corpus
     from mkdocs_coherence.core.history import read_history
 
@@ -115,7 +116,7 @@ def test_dates_are_committer_dates_and_merges_count_when_they_land(tmp_path):
     git(repo.root, "add", "-A")
     subprocess.run(["git", "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-q", "-m", "v3"], cwd=repo.root,
                    env={**os.environ, **env, "GIT_COMMITTER_DATE": "2026-03-10T23:30:00-05:00"}, check=True)
-    settings = read_mkdocs_yml(repo.root / "mkdocs.yml")
+    settings = read_mkdocs_yml(repo.root / "mkdocs.yml", RULES)
     corpus = load_corpus(settings)
     history = read_history(corpus, settings)
     change = history.material_change(next(d for d in corpus.documents if d.id == "c"))
@@ -125,11 +126,12 @@ def test_dates_are_committer_dates_and_merges_count_when_they_land(tmp_path):
 
 def test_states_absent_empty_shallow(tmp_path):
     from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
     from mkdocs_coherence.check import load_corpus
     from mkdocs_coherence.core.history import read_history
 
     def state(root):
-        settings = read_mkdocs_yml(root / "mkdocs.yml")
+        settings = read_mkdocs_yml(root / "mkdocs.yml", RULES)
         history = read_history(load_corpus(settings), settings)
         return history.state, history.reason
 
@@ -161,12 +163,13 @@ def test_mkdocs_yml_in_a_subfolder_of_the_repository(tmp_path):
 
 def test_prose_and_formatting_keep_the_fingerprint(tmp_path):
     from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
     from mkdocs_coherence.check import load_corpus
     from mkdocs_coherence.core.fingerprints import describe, fingerprint, material
 
     def prints(text):
         root = write_tree(tmp_path / str(abs(hash(text))), {"mkdocs.yml": mkdocs_yml(), "docs/contracts/c.md": text})
-        [document] = load_corpus(read_mkdocs_yml(root / "mkdocs.yml")).documents
+        [document] = load_corpus(read_mkdocs_yml(root / "mkdocs.yml", RULES)).documents
         return fingerprint(document), material(document)
 
     a, ma = prints("---\nversion: '1.0.0'\nowners: [x]\ndefines:\n  s: [a, b]\ninvariants: [one  two]\n---\n# C\n")

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import REPO, write_tree
 from mkdocs_coherence.core.config import read_mkdocs_yml
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
 from mkdocs_coherence.site.panel_html import default_panel
 from mkdocs_coherence.site.render import PANEL_TEMPLATE, environment, overrides_panel, panel_context, panel_renderer
@@ -41,7 +42,7 @@ def _url_of(document_id: str) -> str | None:
 
 
 def _contexts(project):
-    report = check(read_mkdocs_yml(project / "mkdocs.yml"))
+    report = check(read_mkdocs_yml(project / "mkdocs.yml", RULES))
     for document in report.corpus.documents:
         for context_url in (None, "../../context/x&y.md"):
             yield document.id, panel_context(document, report, _url_of, context_url)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from mkdocs_coherence.core.config import parse_settings
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
 from conftest import SHARED
 
@@ -21,7 +22,7 @@ def reports(tmp_path_factory):
     for folder in sorted(f for f in CORPUS.iterdir() if f.is_dir()):
         root = tmp_path_factory.mktemp(folder.name)
         (root / "docs").mkdir()
-        report = check(parse_settings({"folders": {str(folder): "decision"}}, config_dir=root, docs_dir=root / "docs"))
+        report = check(parse_settings({"folders": {str(folder): "decision"}}, config_dir=root, docs_dir=root / "docs", catalogue=RULES))
         documents.update({d.path.relative_to(CORPUS).as_posix(): d for d in report.corpus.documents})
         findings.extend(report.findings)
     return documents, findings
@@ -64,7 +65,7 @@ def indexes(tmp_path_factory):
     for folder in sorted(f for f in CORPUS.iterdir() if f.is_dir()):
         root = tmp_path_factory.mktemp(folder.name + "-meta")
         (root / "docs").mkdir()
-        report = check(parse_settings({"folders": {str(folder): "decision"}}, config_dir=root, docs_dir=root / "docs"))
+        report = check(parse_settings({"folders": {str(folder): "decision"}}, config_dir=root, docs_dir=root / "docs", catalogue=RULES))
         for document in report.corpus.documents:
             read[document.path.relative_to(CORPUS).as_posix()] = (document, report.graph.index)
     return read

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from mkdocs_coherence.core.config import ConfigError, parse_settings, read_mkdocs_yml
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
 from mkdocs_coherence.core.loader import Limits
 from mkdocs_coherence.cli.output import render
@@ -77,7 +78,7 @@ def test_a_crashing_rule_is_reported_as_its_own_failure_and_the_rest_still_runs(
         yield from ()
         raise TypeError("a value of a type the schema should have excluded")
 
-    report = check(read_mkdocs_yml(project / "mkdocs.yml"), today=date(2026, 1, 31),
+    report = check(read_mkdocs_yml(project / "mkdocs.yml", RULES), today=date(2026, 1, 31),
                    extra_rules=[("test", exploding_rule)])
     assert report.incomplete and report.crashed_rules == ["exploding-rule"]
     rules = {f.rule for f in report.findings}
@@ -103,15 +104,15 @@ def test_one_file_that_crashes_the_reader_does_not_stop_the_others(site):
 
 
 def test_limits_are_options_with_defaults_and_validated(tmp_path):
-    settings = parse_settings({}, config_dir=tmp_path, docs_dir=tmp_path / "docs")
+    settings = parse_settings({}, config_dir=tmp_path, docs_dir=tmp_path / "docs", catalogue=RULES)
     assert settings.limits == Limits()
     custom = parse_settings({"limits": {"frontmatter_bytes": 2_000_000, "nesting_depth": 10}},
-                            config_dir=tmp_path, docs_dir=tmp_path / "docs")
+                            config_dir=tmp_path, docs_dir=tmp_path / "docs", catalogue=RULES)
     assert custom.limits.frontmatter_bytes == 2_000_000 and custom.limits.nesting_depth == 10
     assert custom.limits.expanded_nodes == Limits().expanded_nodes
     for bad in ({"frontmatter_bytes": 0}, {"frontmatter_bytes": "1MB"}, {"nesting": 3}, [1], {"file_bytes": True}):
         with pytest.raises(ConfigError, match="limit"):
-            parse_settings({"limits": bad}, config_dir=tmp_path, docs_dir=tmp_path / "docs")
+            parse_settings({"limits": bad}, config_dir=tmp_path, docs_dir=tmp_path / "docs", catalogue=RULES)
 
 
 @pytest.mark.parametrize("limit, text, message", [

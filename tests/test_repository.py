@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mkdocs_coherence.core.findings import RULES
+from mkdocs_coherence.rules.catalogue import RULES
 from conftest import REPO, check_json
 
 

@@ -8,6 +8,7 @@ import jsonschema
 import pytest
 
 from mkdocs_coherence.core.config import parse_settings
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
 from mkdocs_coherence.core.schema import json_schema
 from conftest import run_cli, write_tree
@@ -15,7 +16,7 @@ from conftest import run_cli, write_tree
 
 def run(tmp_path, files):
     write_tree(tmp_path, {"docs/index.md": "# Home\n", **files})
-    return check(parse_settings({}, config_dir=tmp_path, docs_dir=tmp_path / "docs"))
+    return check(parse_settings({}, config_dir=tmp_path, docs_dir=tmp_path / "docs", catalogue=RULES))
 
 
 def messages(report, rule):

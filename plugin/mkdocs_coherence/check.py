@@ -168,7 +168,7 @@ def _load_one(path: Path, rel: str, kind: str | None, settings: Settings,
     kind = kind or source.kind_hint  # front-matter that did not parse still names its kind
     if not (source.has_frontmatter or kind is not None):
         return None, source.findings, True
-    document, findings = build_document(source, kind, settings.gates)
+    document, findings = build_document(source, kind, settings.gates, settings.catalogue)
     if document is not None:
         findings += _escaping_globs(document, settings)
     return document, source.findings + findings, True
@@ -293,7 +293,7 @@ def report_at(settings: Settings, revision: str) -> Report | None:
         config = next((root / n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
         if config is None:
             return None
-        base_settings = dataclasses.replace(read_mkdocs_yml(config), base=None)
+        base_settings = dataclasses.replace(read_mkdocs_yml(config, settings.catalogue), base=None)
         return check(base_settings, today=None)
 
 

@@ -21,6 +21,7 @@ from mkdocs_coherence.check import MAX_SUMMARY_LINES, Report, Verdict, check, co
 from mkdocs_coherence.core.config import ConfigError, Settings, parse_settings
 from mkdocs_coherence.core.findings import Severity
 from mkdocs_coherence.core.model import Document
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.site.build import (FrozenHeap, SharedFrontmatter, document_markdown, relative_urls,
                                          source_cache, with_panel, write_errors)
 from mkdocs_coherence.site.render import panel_context, panel_renderer
@@ -66,7 +67,8 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = Path(config.config_file_path or os.getcwd()).parent
         try:
-            self.settings = parse_settings(dict(self.config), config_dir=config_dir, docs_dir=Path(config.docs_dir))
+            self.settings = parse_settings(dict(self.config), config_dir=config_dir, docs_dir=Path(config.docs_dir),
+                                           catalogue=RULES)
         except ConfigError as error:
             raise PluginError(str(error)) from None
         from mkdocs_coherence.publish import configure  # the living site: stylesheet, nav section (DESIGN §8)

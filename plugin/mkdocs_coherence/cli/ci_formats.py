@@ -13,7 +13,8 @@ import re
 
 from mkdocs_coherence import __version__
 from mkdocs_coherence.check import Report
-from mkdocs_coherence.core.findings import RULES, Finding, Severity
+from mkdocs_coherence.core.findings import Finding, Severity
+from mkdocs_coherence.rules.catalogue import RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

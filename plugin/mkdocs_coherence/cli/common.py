@@ -50,8 +50,9 @@ def config_file(path: str, config: str | None) -> Path:
 def read_settings(args: argparse.Namespace) -> Settings:
     """The project's settings; ConfigError or FileNotFoundError when they cannot be read."""
     from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
 
-    return read_mkdocs_yml(config_file(args.path, args.config))
+    return read_mkdocs_yml(config_file(args.path, args.config), RULES)
 
 
 def load_settings(args: argparse.Namespace) -> Settings | None:

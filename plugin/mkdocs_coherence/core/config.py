@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from mkdocs_coherence.core.findings import RULES, Severity
+from mkdocs_coherence.core.findings import Rule, Severity
 from mkdocs_coherence.core.loader import DEFAULT_LIMITS, Limits
 from mkdocs_coherence.core.suggest import closest
 from mkdocs_coherence.core.values import KINDS, parse_duration
@@ -40,6 +40,8 @@ class Settings:
     config_dir: Path
     docs_dir: Path
     folders: dict[Path, str]  # absolute folder -> kind
+    # Every rule by slug (`rules.catalogue.RULES`, handed in by the caller: core imports no rule).
+    catalogue: Mapping[str, Rule]
     severities: dict[str, Severity | None] = field(default_factory=dict)  # None: rule off
     gates: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_GATES))
     outcome_grace_days: int = 60
@@ -50,7 +52,8 @@ class Settings:
     def severity_of(self, rule: str) -> Severity | None:
         if rule in self.severities:
             return self.severities[rule]
-        return RULES[rule].severity if rule in RULES else Severity.ERROR
+        known = self.catalogue.get(rule)
+        return known.severity if known is not None else Severity.ERROR
 
     @property
     def repository(self) -> Path:
@@ -131,8 +134,10 @@ def default_folders(config_dir: Path, docs_dir: Path) -> dict[Path, str]:
     }
 
 
-def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_dir: Path) -> Settings:
-    """Validate the plugin options; raise ConfigError naming the option and allowed values."""
+def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_dir: Path,
+                   catalogue: Mapping[str, Rule]) -> Settings:
+    """Validate the plugin options against `catalogue` (every rule by slug); raise ConfigError
+    naming the option and allowed values."""
     options = dict(options or {})
     config_dir = Path(config_dir).resolve()
     docs_dir = Path(docs_dir).resolve()
@@ -156,8 +161,9 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
     if not isinstance(raw_rules, Mapping):
         raise ConfigError("rules", f"must map rule slugs to one of {_allowed(RULE_LEVELS)}")
     for slug, level in raw_rules.items():
-        if slug not in RULES:
-            raise ConfigError("rules", f"unknown rule '{slug}'{_did_you_mean(str(slug), RULES)}; see the rules reference")
+        if slug not in catalogue:
+            raise ConfigError("rules", f"unknown rule '{slug}'{_did_you_mean(str(slug), catalogue)}; "
+                              "see the rules reference")
         if level is False:  # YAML reads a bare `off` as false
             level = "off"
         if level not in RULE_LEVELS:
@@ -192,7 +198,7 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
 
     limits = _limits(options.get("limits"))
 
-    return Settings(config_dir, docs_dir, folders, severities, gates, days, fail_on, base, limits)
+    return Settings(config_dir, docs_dir, folders, catalogue, severities, gates, days, fail_on, base, limits)
 
 
 # --- reading mkdocs.yml without MkDocs -------------------------------------------------
@@ -262,11 +268,11 @@ def plugin_options(mkdocs_config: Mapping[str, Any]) -> Mapping[str, Any] | None
     return None
 
 
-def read_mkdocs_yml(config_file: Path) -> Settings:
+def read_mkdocs_yml(config_file: Path, catalogue: Mapping[str, Rule]) -> Settings:
     """Settings for the CLI, from the same `mkdocs.yml` entry the plugin reads."""
     config_file = Path(config_file).resolve()
     data = _load_yaml_file(config_file)
     config_dir = config_file.parent
     docs_dir = (config_dir / str(data.get("docs_dir") or "docs")).resolve()
     options = plugin_options(data) or {}
-    return parse_settings(options, config_dir=config_dir, docs_dir=docs_dir)
+    return parse_settings(options, config_dir=config_dir, docs_dir=docs_dir, catalogue=catalogue)

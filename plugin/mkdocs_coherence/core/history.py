@@ -390,7 +390,7 @@ class _Materials:
         content = None
         if data is not None:
             rel = os.path.relpath(absolute, self.settings.config_dir).replace(os.sep, "/")
-            content = material_of_bytes(data, absolute, rel, kind, self.settings.gates)
+            content = material_of_bytes(data, absolute, rel, kind, self.settings.gates, self.settings.catalogue)
         self.cache.entries[key] = content
         self.cache.dirty = True
         return content

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
-from mkdocs_coherence.core.findings import RULES, Finding, Severity, Waiver
+from mkdocs_coherence.core.findings import Finding, Severity, Waiver
 from mkdocs_coherence.core.loader import Source, scan_headings
 from mkdocs_coherence.core.model import REFERENCE_KEYS, Document, Reference
 from mkdocs_coherence.core.suggest import closest
@@ -155,7 +155,7 @@ def _references(value: Any) -> list[str]:
     return [item.strip() for item in value]
 
 
-def _ignore(value: Any) -> list[Waiver]:
+def _ignore(value: Any, rules: Collection[str]) -> list[Waiver]:
     if not isinstance(value, list):
         raise Invalid("must be a list of rule slugs or {rule, reason, until} entries")
     waivers = []
@@ -168,8 +168,8 @@ def _ignore(value: Any) -> list[Waiver]:
         if unknown:
             raise Invalid(f"item {index + 1} has unknown key '{unknown[0]}'; allowed: rule, reason, until", index)
         rule = entry["rule"]
-        if rule not in RULES:
-            raise Invalid(f"'{rule}' is not a rule{_suggest(rule, RULES)}", index)
+        if rule not in rules:
+            raise Invalid(f"'{rule}' is not a rule{_suggest(rule, rules)}", index)
         until = entry.get("until")
         if until is not None and parse_date(until) is None:
             raise Invalid(f"item {index + 1}: until must be a date like 2026-01-31", index)
@@ -244,7 +244,7 @@ KEYS: dict[str, KeySpec] = {spec.name: spec for spec in (
     KeySpec("governs", ALL, _text_list, _TEXTS, "code paths (globs) this document describes"),
     KeySpec("reviewed", ALL, _date, _DATE, "last deliberate review"),
     KeySpec("review_every", ALL, _duration, _DURATION, "review is overdue after this"),
-    KeySpec("ignore", ALL, _ignore, {"type": "array", "items": {"oneOf": [_TEXT, {"type": "object", "required": ["rule"],
+    KeySpec("ignore", ALL, _anything, {"type": "array", "items": {"oneOf": [_TEXT, {"type": "object", "required": ["rule"],
             "properties": {"rule": _TEXT, "reason": _TEXT, "until": _DATE}}]}}, "waive findings of these rules here"),
     KeySpec("stamps", ALL, _text_map, {"type": "object", "additionalProperties": _TEXT}, "written by coherence review"),
     # intent
@@ -341,8 +341,10 @@ def _status(kind: str, value: Any, document: Document) -> str:
     return text
 
 
-def build_document(source: Source, folder_kind: str | None, gates: dict) -> tuple[Document | None, list[Finding]]:
-    """Validate one source into a Document (None when it is no document) plus its findings."""
+def build_document(source: Source, folder_kind: str | None, gates: dict,
+                   rules: Collection[str]) -> tuple[Document | None, list[Finding]]:
+    """Validate one source into a Document (None when it is no document) plus its findings;
+    `rules`: every rule slug, which `ignore:` may name."""
     meta, rel, positions = source.meta, source.rel, source.positions
     findings: list[Finding] = []
 
@@ -385,6 +387,8 @@ def build_document(source: Source, folder_kind: str | None, gates: dict) -> tupl
                 document.status = _status(kind, value, document)
             elif key == "risk":
                 values[key] = _risk_check(tuple(gates))(value)
+            elif key == "ignore":
+                values[key] = _ignore(value, rules)
             else:
                 values[key] = spec.check(value)
         except Invalid as error:

@@ -1,6 +1,8 @@
-"""Rule families: each module exposes `RULES`, functions of a `Context` that yield findings.
+"""Rule families: one module per family, each rule a function of a `Context` that yields
+findings, declared with its slug, tier, severity and documentation (`registry.py`).
 
-Adding a rule touches one module and its test; the engine runs every function listed here.
+Adding a rule touches one module and its fixture (tests/rules/); the check runs every
+declared rule.
 """
 
 from __future__ import annotations
@@ -60,9 +62,7 @@ def name_list(names, limit: int = NAMES_SHOWN, quote: bool = True) -> str:
 
 
 def all_rules() -> list[tuple[str, RuleFunction]]:
-    """(family, function) pairs in a stable order."""
-    from mkdocs_coherence.rules import breaking, contract, decision, gate, outcome, semantic, stale, strategic, structure
+    """(family module, function) pairs in a stable order: every declared rule with a runner."""
+    from mkdocs_coherence.rules.registry import runners
 
-    return [(module.__name__.rsplit(".", 1)[1], function)
-            for module in (structure, contract, breaking, semantic, strategic, decision, stale, gate, outcome)
-            for function in module.RULES]
+    return runners()

@@ -21,6 +21,24 @@ from mkdocs_coherence.core.fingerprints import material
 from mkdocs_coherence.core.history import GitError, materials_at
 from mkdocs_coherence.core.values import parse_version
 from mkdocs_coherence.rules import Context
+from mkdocs_coherence.rules.registry import Family
+
+family = Family("contract", notes="""
+## Breaking changes
+
+With a base revision — `coherence check --base origin/main`, the `base:` option, or the
+`COHERENCE_BASE` environment variable for `mkdocs build` — every contract is compared
+with its version at the base (the same file path), fact by fact, lists as sets:
+
+| change since the base | needs | otherwise |
+|---|---|---|
+| a fact removed, a value changed, an enum (list) lost a value | a major bump (`1.4.0 → 2.0.0`; below 1.0.0 a minor bump, as semantic versioning allows) | `breaking-change` error naming each change |
+| a fact added, an enum gained a value | at least a minor bump (`1.4.0 → 1.5.0`) | `breaking-change` warning |
+| a contract that did not exist at the base | nothing | — |
+
+The working tree is compared, committed or not. A base that cannot be read (a shallow
+clone without the branch) is an error, never a silent pass.
+""")
 
 
 def _compare(before: dict, after: dict) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -46,7 +64,18 @@ def _compare(before: dict, after: dict) -> tuple[list[tuple[str, str]], list[tup
     return breaking, additive
 
 
+@family.rule(Severity.ERROR, lower=Severity.WARNING)
 def breaking_change(ctx: Context) -> Iterator[Finding]:
+    """a defined fact was removed or changed without a major version bump
+
+    What it does: against a base revision (`base`, `--base`, `COHERENCE_BASE`), a contract's defined
+    fact was removed or changed, or an enum lost a value, without a major version bump (error); a
+    fact or enum value was added without at least a minor bump (warning); see [Breaking
+    changes](#breaking-changes)
+
+    What to do: bump the major version and let consumers migrate, or restore the fact; bump the
+    minor version for additions
+    """
     base = ctx.settings.base
     if not base:
         return
@@ -96,5 +125,3 @@ def breaking_change(ctx: Context) -> Iterator[Finding]:
                 "consumers can tell",
                 contract.rel, line, (contract.id,), Severity.WARNING)
 
-
-RULES = (breaking_change,)

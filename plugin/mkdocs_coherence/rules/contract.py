@@ -7,6 +7,9 @@ from typing import Iterator
 from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.values import canonical_fact, show_fact
 from mkdocs_coherence.rules import Context
+from mkdocs_coherence.rules.registry import Family
+
+family = Family("contract")
 
 CONSUMING_KEYS = ("uses", "changes", "depends_on")
 
@@ -23,7 +26,17 @@ def _contract_references(ctx: Context) -> list:
     return found
 
 
+@family.rule(Severity.ERROR)
 def version_mismatch(ctx: Context) -> Iterator[Finding]:
+    """a live document uses a contract outside its version range
+
+    What it does: a live document `uses`, `changes` or `depends_on` a contract with a version range
+    that does not contain the contract's `version`, or pins a range on a contract that declares no
+    version
+
+    What to do: move the document to the contract's current major version and update its range, or
+    keep the contract compatible
+    """
     for document, reference, contract in ctx.shared(_contract_references):
         if reference.range is None:
             continue
@@ -44,7 +57,14 @@ def version_mismatch(ctx: Context) -> Iterator[Finding]:
             )
 
 
+@family.rule(Severity.ERROR, lower=Severity.WARNING)
 def retired_contract(ctx: Context) -> Iterator[Finding]:
+    """a live document uses a retired (error) or deprecated (warning) contract
+
+    What it does: a live document uses a `retired` contract (error) or a `deprecated` one (warning)
+
+    What to do: move to the replacement contract, or revive the contract
+    """
     for document, reference, contract in ctx.shared(_contract_references):
         if contract.status == "retired":
             yield Finding(
@@ -62,7 +82,16 @@ def retired_contract(ctx: Context) -> Iterator[Finding]:
             )
 
 
+@family.rule(Severity.ERROR)
 def assumption_violated(ctx: Context) -> Iterator[Finding]:
+    """an assumption contradicts a fact a contract or accepted decision defines
+
+    What it does: a live document `assumes` a fact with a value that contradicts what a contract
+    (not retired) or an accepted decision `defines`
+
+    What to do: align the assumption with the definition, or change the definition deliberately and
+    bump the contract's major version
+    """
     definitions: dict[str, list] = {}  # fact -> (definer, canonical value): once per fact, not per assumer
     for document in ctx.live_documents:
         if not document.assumes:
@@ -91,5 +120,3 @@ def assumption_violated(ctx: Context) -> Iterator[Finding]:
                 document.rel, document.line("assumes", fact), (document.id, *(d.id for d in contradicting)),
             )
 
-
-RULES = (version_mismatch, retired_contract, assumption_violated)

@@ -1,18 +1,19 @@
-"""Decision rules: re-opened questions, inconsistent supersedes, missing alternatives, and
-references to decisions that no longer stand."""
+"""Decision rules: re-opened questions, inconsistent supersedes, missing alternatives.
+(References to decisions that no longer stand are stale: `superseded-reference` in stale.py.)"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Iterator
 
-from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.rules import Context
+from mkdocs_coherence.rules.registry import Family
+
+family = Family("decision")
 
 ALTERNATIVE_SECTIONS = ("option", "alternative")  # "Considered Options", "Alternatives", ...
-NOT_STANDING = ("superseded", "rejected", "deprecated")
-RELYING_EDGES = ("uses", "changes", "depends_on", "affects", "resolves")
 
 
 def _when(document: Document) -> str:
@@ -20,7 +21,15 @@ def _when(document: Document) -> str:
     return f" ({document.status} {date.isoformat()})" if date else f" ({document.status})"
 
 
+@family.rule(Severity.WARNING)
 def relitigation(ctx: Context) -> Iterator[Finding]:
+    """a second decision on a question that already has an accepted answer
+
+    What it does: a second decision on a `decides` key that already has an accepted answer, without
+    `supersedes`
+
+    What to do: supersede the standing decision explicitly, or drop the new one
+    """
     by_question: dict[str, list[Document]] = defaultdict(list)
     for document in ctx.corpus.documents:
         if document.kind == "decision" and document.values.get("decides"):
@@ -56,7 +65,15 @@ def relitigation(ctx: Context) -> Iterator[Finding]:
 _FAR = __import__("datetime").date.max
 
 
+@family.rule(Severity.WARNING)
 def supersede_mismatch(ctx: Context) -> Iterator[Finding]:
+    """A supersedes B but B's status says otherwise
+
+    What it does: an accepted A supersedes B, but B's status is not `superseded`; or B says
+    "superseded by A" while A is not accepted
+
+    What to do: set B's status to `superseded by A`, or accept A
+    """
     for source, target, data in ctx.graph.edges_of_type("supersedes"):
         if source == target:
             continue
@@ -79,7 +96,15 @@ def supersede_mismatch(ctx: Context) -> Iterator[Finding]:
             )
 
 
+@family.rule(Severity.WARNING)
 def missing_alternatives(ctx: Context) -> Iterator[Finding]:
+    """an accepted decision records no alternatives
+
+    What it does: an accepted decision records no alternatives (no `alternatives:` and no
+    "Considered Options" section)
+
+    What to do: list the options that were considered
+    """
     for document in ctx.corpus.documents:
         if document.kind != "decision" or document.status != "accepted" or document.values.get("alternatives"):
             continue
@@ -92,29 +117,3 @@ def missing_alternatives(ctx: Context) -> Iterator[Finding]:
             document.rel, document.line("status") or 1, (document.id,),
         )
 
-
-def superseded_reference(ctx: Context) -> Iterator[Finding]:
-    for document in ctx.live_documents:
-        if ctx.graph.effective_status(document) == "superseded":
-            continue
-        for reference in document.references:
-            if reference.key not in RELYING_EDGES or not reference.resolved:
-                continue
-            target = ctx.graph.index[reference.resolved]
-            if target.kind != "decision":
-                continue
-            status = ctx.graph.effective_status(target)
-            if status not in NOT_STANDING:
-                continue
-            successors = ctx.graph.superseded_by.get(target.id, [])
-            advice = (f"point to {' or '.join(repr(s) for s in successors)} instead" if successors
-                      else "find what replaced it, or remove the reference")
-            yield Finding(
-                "superseded-reference",
-                f"{reference.key} names decision '{target.id}', which is {status}"
-                f"{' by ' + ', '.join(repr(s) for s in successors) if successors else ''}; {advice}",
-                document.rel, reference.line, (document.id, target.id, *successors),
-            )
-
-
-RULES = (relitigation, supersede_mismatch, missing_alternatives, superseded_reference)

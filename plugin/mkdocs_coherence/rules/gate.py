@@ -6,8 +6,11 @@ from functools import lru_cache
 from typing import Iterator
 
 from mkdocs_coherence.core.config import GATE_REQUIREMENT
-from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.rules import Context
+from mkdocs_coherence.rules.registry import Family
+
+family = Family("gate")
 
 
 def _missing(values: dict, requirement: str) -> str | None:
@@ -20,7 +23,15 @@ def _missing(values: dict, requirement: str) -> str | None:
     return None if have >= int(count) else f"at least {count} {key} (has {have})"
 
 
+@family.rule(Severity.ERROR)
 def gate_missing(ctx: Context) -> Iterator[Finding]:
+    """a document at a risk tier lacks what that tier requires
+
+    What it does: a document at a risk tier lacks what its gate requires (default: `high` needs
+    `rollback`, `monitoring` and at least two `owners`)
+
+    What to do: add what the message lists, or lower the risk deliberately
+    """
     for document in ctx.live_documents:
         risk = document.values.get("risk")
         needs = ctx.settings.gates.get(risk, ()) if risk else ()
@@ -41,5 +52,3 @@ def _requirement(text: str):
     """A parsed requirement (`rollback`, `reviewers>=2`): a handful per configuration."""
     return GATE_REQUIREMENT.match(text)
 
-
-RULES = (gate_missing,)

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.values import parse_date, parse_measure, parse_target
 from mkdocs_coherence.rules import Context
+from mkdocs_coherence.rules.registry import Family
+
+family = Family("outcome")
 
 
+@family.rule(Severity.WARNING)
 def no_success_criteria(ctx: Context) -> Iterator[Finding]:
+    """an active intent states no success criteria
+
+    What it does: an active intent states no `success`
+
+    What to do: add at least one `{metric, target}`
+    """
     for document in ctx.corpus.documents:
         written = document.line("success") is not None  # written but invalid: `schema` says so already
         if document.kind == "intent" and document.status == "active" and not written:
@@ -34,7 +44,15 @@ def _latest_outcomes(values: dict) -> dict[str, tuple[int, dict]]:
     return latest
 
 
+@family.rule(Severity.WARNING)
 def outcome_missing(ctx: Context) -> Iterator[Finding]:
+    """a shipped intent has no outcome after the grace period
+
+    What it does: a shipped intent has success metrics but no `outcomes` after the grace period
+    (`outcome_grace`)
+
+    What to do: record what was measured
+    """
     grace = ctx.settings.outcome_grace_days  # in days: `shipped + grace` could pass year 9999
     for document in ctx.corpus.documents:
         shipped = document.values.get("shipped")
@@ -55,7 +73,16 @@ def outcome_missing(ctx: Context) -> Iterator[Finding]:
             )
 
 
+@family.rule(Severity.INFO)
 def outcome_missed(ctx: Context) -> Iterator[Finding]:
+    """a recorded outcome misses its target
+
+    What it does: the latest recorded outcome of a metric misses its target (`">= 60%"`, `"<
+    200ms"`, `"<= 500"`; times convert between `ms`, `s`, `min`, `h`; an unparseable target or
+    incomparable units is a `schema` error)
+
+    What to do: nothing is required; decide whether to follow up
+    """
     for document in ctx.corpus.documents:
         if document.kind != "intent" or not document.values.get("outcomes"):
             continue
@@ -83,5 +110,3 @@ def outcome_missed(ctx: Context) -> Iterator[Finding]:
                     document.rel, line, (document.id,),
                 )
 
-
-RULES = (no_success_criteria, outcome_missing, outcome_missed)

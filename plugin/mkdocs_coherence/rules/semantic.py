@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.core.values import canonical_fact, show_fact
 from mkdocs_coherence.rules import Context, name_list
+from mkdocs_coherence.rules.registry import Family
+
+family = Family("semantic")
 
 IN_FLIGHT = ("draft", "active", None)
 
@@ -32,7 +35,14 @@ def _by_value(documents: list[Document], facts_of) -> dict:
     return groups
 
 
+@family.rule(Severity.WARNING)
 def conflicting_assumptions(ctx: Context) -> Iterator[Finding]:
+    """two live documents assume different values for a fact nobody defines
+
+    What it does: two live documents assume different values for a fact that nobody defines
+
+    What to do: agree on the value and write it down in a contract's `defines`
+    """
     assumers: dict[str, list[Document]] = defaultdict(list)
     for document in ctx.live_documents:
         for fact in document.assumes:
@@ -45,7 +55,14 @@ def conflicting_assumptions(ctx: Context) -> Iterator[Finding]:
                 "decision) and align every side with it")
 
 
+@family.rule(Severity.WARNING)
 def conflicting_definitions(ctx: Context) -> Iterator[Finding]:
+    """two contracts or decisions define one fact differently
+
+    What it does: two contracts or decisions define one fact differently
+
+    What to do: settle on one owner of the fact; supersede or correct the other
+    """
     for fact, documents in ctx.graph.definers.items():
         yield from _fact_read_differently(
             "conflicting-definitions", fact, documents, "defines",
@@ -68,7 +85,14 @@ def _fact_read_differently(rule: str, fact: str, documents: list[Document], key:
                   first.rel, first.line(key, fact), tuple(sorted(d.id for d in documents)))
 
 
+@family.rule(Severity.WARNING)
 def parallel_change(ctx: Context) -> Iterator[Finding]:
+    """two in-flight intents both change one contract
+
+    What it does: two in-flight intents (`draft`, `active`) both `change` one contract
+
+    What to do: coordinate the two changes, or sequence them
+    """
     changers: dict[str, list] = defaultdict(list)
     for document in ctx.corpus.documents:
         if document.kind != "intent" or document.status not in IN_FLIGHT:
@@ -89,5 +113,3 @@ def parallel_change(ctx: Context) -> Iterator[Finding]:
             first.rel, reference.line, (contract_id, *(d.id for d, _ in intents)),
         )
 
-
-RULES = (conflicting_assumptions, conflicting_definitions, parallel_change)

@@ -1,4 +1,5 @@
-"""Stale rules: stale-dependency, stale-code, review-overdue, shallow-history (DESIGN §5).
+"""Stale rules: stale-dependency, stale-code, superseded-reference, review-overdue,
+shallow-history (DESIGN §5).
 
 Staleness of a reference is decided in this order:
 1. stamps: the document carries a stamp for the target → stale exactly when the target's
@@ -22,17 +23,83 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
-from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.fingerprints import describe, fingerprint, material
 from mkdocs_coherence.core.graph import strongly_connected
 from mkdocs_coherence.core.history import FULL, SHALLOW, Change, Point, glob_regex
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.rules import Context
+from mkdocs_coherence.rules.registry import Family
+
+family = Family("stale", notes="""
+## Staleness
+
+A document written against last month's contract is a trap for the next reader. The
+stale rules flag it precisely, without noise from typo fixes.
+
+**Material change.** A document changed *materially* only when what others rely on
+changed: its `kind`, `version`, `status`, `defines`, `invariants` or its own references
+(`uses`, `changes`, `depends_on`, `supersedes`, `resolves`, `affects`). Prose, formatting,
+key order, quoting, comments, `owners` and review dates are not material; list order is
+not either (lists compare as sets). The **fingerprint** of a document is `v1:` and 12 hex
+digits of a hash of that canonical content; the `v1:` prefix means a future scheme never
+forces anyone to re-review.
+
+**When a document was last reviewed**: its `reviewed:` date; without one, the time of the
+file's last commit (an uncommitted edit counts as now). A change on the day of `reviewed:`
+counts as seen.
+
+**The order in which staleness is decided**, for each reference of a live document:
+
+1. **stamps**: when the document carries a stamp for the reference (written by
+   `coherence review`), the reference is stale exactly when the target's fingerprint
+   differs. Works in any clone, shallow or not, and outside git.
+2. **git**: otherwise, the date of the target's last *material* change against the
+   document's review. Dates are committer dates along the first-parent history: a change
+   merged from a branch counts from the day the merge landed. An uncommitted material edit
+   counts as a change now, so `mkdocs serve` shows it at once.
+3. **front-matter dates**: in a shallow clone or outside git, the target's `reviewed:` (or
+   a decision's `date:`) against the document's `reviewed:` (or `date:`). One
+   `shallow-history` finding says so.
+
+**Transitively**: a change passes on from a document to what depends on it as long as each
+document on the way was last reviewed before the change. If `wallet` depends on `checkout`
+which uses `customer-profile`, and the contract changed after both were reviewed, both are
+flagged; `wallet`'s finding names the path `wallet → checkout → customer-profile` and the
+number of hops. Once `checkout` is reviewed, the change stops there. `supersedes` is not a
+dependency: a decision does not rely on the one it replaces.
+
+A finding names the dependency, what changed (`version 1.4.0 → 2.0.0, `customer.email`
+removed`), when (ISO date and commit), and the path in the graph:
+
+```text
+docs/intents/wallet.md:4: warning [stale-dependency] depends_on intent 'checkout', which relies on contract 'customer-profile' (wallet → checkout → customer-profile, 2 hops away); 'customer-profile' changed materially on 2026-03-01 in commit 45d401101b (version 1.4.0 → 2.0.0, `customer.email` removed), after this intent was last touched (last committed 2026-01-10) and after 'checkout' was; re-read it, update this intent if needed, then record the review (`coherence review wallet`)
+```
+
+**`governs`** lists globs, relative to the folder of `mkdocs.yml` (`../src/**` reaches
+outside it): `*` and `?` stay within a folder, `**` crosses folders (`src/**/*.py`),
+`[ab]` is a character class, and a pattern naming a folder covers everything in it.
+
+**Recording a review**: `coherence review ID` sets `reviewed:` to today and writes
+`stamps:` (see [the command line](cli.md#coherence-review)). In CI, check out with
+`fetch-depth: 0` so that git decides where stamps do not; stamps decide in any clone.
+
+**How git is read**: one `git log` pass over the first-parent history (blob ids per
+commit, paths filtered in Python) and one `git cat-file --batch` for the blob contents
+needed to fingerprint document versions, cached by blob id in `.cache/coherence/` beside
+`mkdocs.yml` (outside `docs_dir`; never commit it), so a rebuild reads only new blobs —
+never one git process per file ([ADR-0009](../decisions/0009-history-in-one-pass.md)).
+On 5,000 documents and 2,000 commits the pass takes about 1.5 s on a rebuild (2.7 s with a
+cold cache), where one `git log -1 -- PATH` per file would take 30 minutes or more
+(`python benchmarks/history.py` measures both).
+""")
 
 # A superseding decision does not rely on the one it replaces: its status flipping to
 # `superseded` is the supersession itself, not a change to re-read.
 NOT_DEPENDENCIES = ("supersedes",)
 MAX_FILES_SHOWN = 3
+NOT_STANDING = ("superseded", "rejected", "deprecated")
+RELYING_EDGES = ("uses", "changes", "depends_on", "affects", "resolves")
 
 
 def _review_point(document: Document, ctx: Context, now: float) -> Point | None:
@@ -184,7 +251,17 @@ def _path(analysis: _Analysis, start: str, source: str) -> list[str]:
     return path
 
 
+@family.rule(Severity.WARNING)
 def stale_dependency(ctx: Context) -> Iterator[Finding]:
+    """something this document references changed after its review
+
+    What it does: something this document references — directly, or through documents that have not
+    absorbed the change either — changed materially (version, status, facts, invariants,
+    references) after it was last reviewed; see [Staleness](#staleness)
+
+    What to do: re-read what changed, update the document, record the review (`coherence review
+    ID`)
+    """
     analysis = _analyse(ctx)
     index = ctx.graph.index
     for source_id, point in sorted(analysis.points.items()):
@@ -226,7 +303,15 @@ def _seen(point: Point) -> str:
     return label if label.startswith(("reviewed", "decided")) else f"touched ({label})"
 
 
+@family.rule(Severity.WARNING)
 def stale_code(ctx: Context) -> Iterator[Finding]:
+    """a path it governs changed after its review
+
+    What it does: a commit changed a path matching the document's `governs` globs after it was last
+    reviewed (the message names the latest commit and the files)
+
+    What to do: check the document still describes the code; record the review
+    """
     documents = [d for d in ctx.live_documents if d.values.get("governs")]
     if not documents or not ctx.history.full:
         return
@@ -255,7 +340,45 @@ def stale_code(ctx: Context) -> Iterator[Finding]:
             document.rel, document.line("governs", matched) or document.line("governs"), (document.id,))
 
 
+@family.rule(Severity.WARNING)
+def superseded_reference(ctx: Context) -> Iterator[Finding]:
+    """it references a superseded, rejected or deprecated decision
+
+    What it does: the document references a superseded, rejected or deprecated decision
+
+    What to do: point at the decision that replaced it
+    """
+    for document in ctx.live_documents:
+        if ctx.graph.effective_status(document) == "superseded":
+            continue
+        for reference in document.references:
+            if reference.key not in RELYING_EDGES or not reference.resolved:
+                continue
+            target = ctx.graph.index[reference.resolved]
+            if target.kind != "decision":
+                continue
+            status = ctx.graph.effective_status(target)
+            if status not in NOT_STANDING:
+                continue
+            successors = ctx.graph.superseded_by.get(target.id, [])
+            advice = (f"point to {' or '.join(repr(s) for s in successors)} instead" if successors
+                      else "find what replaced it, or remove the reference")
+            yield Finding(
+                "superseded-reference",
+                f"{reference.key} names decision '{target.id}', which is {status}"
+                f"{' by ' + ', '.join(repr(s) for s in successors) if successors else ''}; {advice}",
+                document.rel, reference.line, (document.id, target.id, *successors),
+            )
+
+
+@family.rule(Severity.WARNING)
 def review_overdue(ctx: Context) -> Iterator[Finding]:
+    """review_every has elapsed since reviewed
+
+    What it does: `review_every` has elapsed since `reviewed` (default: the file's last commit)
+
+    What to do: review the document and record the review
+    """
     now = time.time()
     for document in ctx.live_documents:
         every = document.values.get("review_every")
@@ -273,8 +396,17 @@ def review_overdue(ctx: Context) -> Iterator[Finding]:
                 document.rel, document.line("review_every"), (document.id,))
 
 
+@family.rule(Severity.INFO)
 def shallow_history(ctx: Context) -> Iterator[Finding]:
-    """Once per check: staleness is degraded, say what and how to fix it."""
+    """git history is shallow or absent
+
+    What it does: git history is shallow (a `--depth` clone), or absent while documents use
+    `reviewed` or `governs`: date-based staleness is degraded; reported once per check, without a
+    file
+
+    What to do: fetch full history in CI (`fetch-depth: 0`), or rely on stamps
+    """
+    # Once per check: staleness is degraded, say what and how to fix it.
     history = ctx.history
     if history.state == FULL:
         return
@@ -293,5 +425,3 @@ def shallow_history(ctx: Context) -> Iterator[Finding]:
         "`coherence review ID` so that stamps decide in any clone",
         None, None, ())
 
-
-RULES = (stale_dependency, stale_code, review_overdue, shallow_history)

@@ -7,9 +7,12 @@ from itertools import combinations
 from operator import attrgetter
 from typing import Iterator
 
-from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.rules import NAMES_SHOWN, Context, name_list
+from mkdocs_coherence.rules.registry import Family
+
+family = Family("strategic")
 
 SHARING_KEYS = ("uses", "changes")
 
@@ -51,7 +54,15 @@ class _Settlements:
 _REL = attrgetter("rel")
 
 
+@family.rule(Severity.WARNING)
 def goal_conflict(ctx: Context) -> Iterator[Finding]:
+    """two live intents share a contract or area and pursue different goals
+
+    What it does: two live intents share a contract or an `area`, pursue different `goal`s, and no
+    accepted decision `resolves` them or ranks the goals with `priorities`
+
+    What to do: record a decision that resolves the conflict or ranks the goals
+    """
     shared: dict[tuple[str, str], dict[str, Document]] = defaultdict(dict)  # (what, name) -> intents
     goal_of: dict[int, str] = {}  # id(intent) -> its goal, lower-cased once (ids may be duplicated)
     for document in ctx.live_documents:
@@ -106,5 +117,3 @@ def goal_conflict(ctx: Context) -> Iterator[Finding]:
                 first.rel, first.line("goal"), ids, resolved_by=tuple(sorted(settled_by)),
             )
 
-
-RULES = (goal_conflict,)

@@ -1,5 +1,5 @@
 """Structure rules: ids, references and loops (frontmatter-invalid, schema and unknown-key
-come from reading and validating, before the graph exists)."""
+come from reading and validating, before the graph exists: declared here, emitted by core)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,56 @@ import re
 from collections import defaultdict
 from typing import Iterator
 
-from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.graph import resolve_path, strongly_connected
 from mkdocs_coherence.core.numbering import BaseUnreadable, base_clash_findings, base_decisions
 from mkdocs_coherence.core.suggest import closest
 from mkdocs_coherence.rules import Context
+from mkdocs_coherence.rules.registry import Family
+
+family = Family("structure")
+
+family.emitted("frontmatter-invalid", Severity.ERROR, by="the loader (core/loader.py) and the check pipeline", doc="""
+    YAML does not parse, or sits where MkDocs would not read it
+
+    What it does: the front-matter is not YAML, is empty, is not a mapping, is never closed, or does
+    not start at the first line (MkDocs would render it as raw text); also a file that is not UTF-8
+
+    What to do: fix the YAML at the line given; move the `---` to the very first line; save the file
+    as UTF-8
+    """)
+
+family.emitted("schema", Severity.ERROR, by="validation (core/schema.py), the check pipeline, outcome-missed", doc="""
+    wrong type or value; unknown kind or status
+
+    What it does: a key has the wrong type or value: an unknown `kind` or `status`, a version that is
+    not `"MAJOR.MINOR.PATCH"`, a date that is not `YYYY-MM-DD`, a text where a list is expected, a
+    malformed version range, a waiver for a rule that does not exist
+
+    What to do: use the type and one of the allowed values the message lists
+    """)
+
+family.emitted("unknown-key", Severity.WARNING, by="validation (core/schema.py)", doc="""
+    key not in the contract
+
+    What it does: a key is not part of the contract for this kind (with a "did you mean"
+    suggestion), or belongs to another kind (`version` on an intent)
+
+    What to do: fix the spelling, or move the information into the body
+    """)
 
 CYCLE_EDGES = ("supersedes", "depends_on")
 RANGE_TAIL = re.compile(r"^(?:<|>|<=|>=|==|!=)\s*v?\d+(?:\.\d+){0,2}$")  # "<3" of "id@>=2,<3" split by YAML
 
 
+@family.rule(Severity.ERROR)
 def duplicate_id(ctx: Context) -> Iterator[Finding]:
+    """two documents claim one id
+
+    What it does: two documents claim one id, including two ADRs with the same number
+
+    What to do: give one an explicit different `id:`, or renumber the ADR
+    """
     claims = defaultdict(list)
     for document in ctx.corpus.documents:
         claims[document.id].append(document)
@@ -54,7 +93,14 @@ def _base_decisions(ctx: Context):
         return None  # `coherence check --base` verifies the revision first and says so
 
 
+@family.rule(Severity.ERROR)
 def unresolved_reference(ctx: Context) -> Iterator[Finding]:
+    """a reference names no document
+
+    What it does: a reference names no document, by id or by relative path (with a suggestion)
+
+    What to do: fix the id or the path, or write the missing document
+    """
     for document, reference in ctx.graph.unresolved:
         close = closest(reference.target, ctx.graph.index) if not reference.is_path else None
         hint = f"; did you mean '{close}'?" if close else "; check the id or the relative path"
@@ -77,7 +123,14 @@ def _outside(ctx: Context, document, target: str) -> bool:
     return candidate is not None and not ctx.settings.inside(candidate)
 
 
+@family.rule(Severity.ERROR)
 def cycle(ctx: Context) -> Iterator[Finding]:
+    """supersedes or depends_on loops
+
+    What it does: `supersedes` or `depends_on` links form a loop
+
+    What to do: remove one of the links the message lists
+    """
     for edge_type in CYCLE_EDGES:
         links: dict[str, list[str]] = {}
         for u, v, _ in ctx.graph.edges_of_type(edge_type):
@@ -117,5 +170,3 @@ def _loops(ctx: Context, edge_type: str) -> Iterator[Finding]:
             head.rel, line, tuple(loop),
         )
 
-
-RULES = (duplicate_id, unresolved_reference, cycle)

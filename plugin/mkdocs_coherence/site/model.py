@@ -14,8 +14,9 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from mkdocs_coherence.check import Report
-from mkdocs_coherence.core.findings import RULES, Finding, Severity
+from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.model import Document
+from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.core.values import KINDS, STATUSES, Version, VersionRange, parse_measure, parse_target
 
 TIERS = tuple(dict.fromkeys(rule.tier for rule in RULES.values()))

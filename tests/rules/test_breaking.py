@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from conftest import check_json, mkdocs_yml
-from gitrepo import Repo
+from gitrepo import Repo, git
+from harness import Case, check_tree
 
 
 def contract(version: str, facts: str) -> str:
@@ -25,8 +28,6 @@ def repo(tmp_path):
 
 
 def git_tag(repo):
-    from gitrepo import git
-
     git(repo.root, "tag", "base")
 
 
@@ -42,7 +43,30 @@ def change(repo, version, facts, commit=True):
         repo.write(files)
 
 
+def _changed_contract(version: str):
+    """A repository tagged `base` whose contract then loses `customer.email` at `version`."""
+
+    def build(folder):
+        repo = Repo(folder)
+        repo.commit("2026-01-10", "base", {"mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n",
+                                           "docs/contracts/customer-profile.md": contract("1.4.0", BASE_FACTS)})
+        git_tag(repo)
+        change(repo, version, BASE_FACTS.replace("  customer.email: string\n", ""))
+        return repo.root
+
+    return build
+
+
+CASES = [Case("breaking-change", fires=_changed_contract("1.5.0"), silent=_changed_contract("2.0.0"), base="base")]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_each_rule_fires_on_its_fixture_and_stays_silent_on_the_other(case, tmp_path):
+    case.verify(tmp_path)
+
+
 def test_removed_fact_and_lost_enum_value_without_major_bump_is_an_error(repo):
+    """Through the real command: `--base` and the exit code."""
     change(repo, "1.5.0", "  customer.status: [active, closed]\n  profile.edit_mode: modal\n")
     code, report = check_json(repo.root, "--base", "base")
     assert code == 1
@@ -59,44 +83,42 @@ def test_removed_fact_and_lost_enum_value_without_major_bump_is_an_error(repo):
 
 def test_a_major_bump_makes_the_same_change_fine(repo):
     change(repo, "2.0.0", "  customer.status: [active, closed]\n")
-    code, report = check_json(repo.root, "--base", "base")
+    code, report = check_tree(repo.root, base="base")
     assert (code, breaking(report)) == (0, [])
 
 
 def test_additions_need_a_minor_bump(repo):
     facts = BASE_FACTS.replace("suspended, closed", "suspended, closed, archived") + "  customer.phone: string\n"
     change(repo, "1.4.1", facts, commit=False)  # the working tree is compared, committed or not
-    code, report = check_json(repo.root, "--base", "base")
+    code, report = check_tree(repo.root, base="base")
     [finding] = breaking(report)
     assert code == 0 and finding["severity"] == "warning"
     assert "`customer.phone` added" in finding["message"] and "`customer.status` gained `archived`" in finding["message"]
     assert "at least 1.5.0" in finding["message"]
     change(repo, "1.5.0", facts, commit=False)
-    assert breaking(check_json(repo.root, "--base", "base")[1]) == []
+    assert breaking(check_tree(repo.root, base="base")[1]) == []
 
 
 def test_list_order_and_prose_are_no_change(repo):
     change(repo, "1.4.0", "  profile.edit_mode: inline\n  customer.status: [closed, active, suspended]\n"
                           "  customer.email: 'string'\n")
-    assert breaking(check_json(repo.root, "--base", "base")[1]) == []
+    assert breaking(check_tree(repo.root, base="base")[1]) == []
 
 
 def test_new_contracts_are_not_breaking_and_zero_major_may_break_on_minor(repo):
     repo.commit("2026-02-01", "new", {"docs/contracts/orders.md": contract("0.3.0", "  order.id: uuid\n")})
-    from gitrepo import git
-
     git(repo.root, "tag", "with-orders")
-    assert breaking(check_json(repo.root, "--base", "base")[1]) == []
+    assert breaking(check_tree(repo.root, base="base")[1]) == []
     repo.write({"docs/contracts/orders.md": contract("0.4.0", "  order.key: uuid\n")})
-    assert breaking(check_json(repo.root, "--base", "with-orders")[1]) == []
+    assert breaking(check_tree(repo.root, base="with-orders")[1]) == []
     repo.write({"docs/contracts/orders.md": contract("0.3.1", "  order.key: uuid\n")})
-    [finding] = breaking(check_json(repo.root, "--base", "with-orders")[1])
+    [finding] = breaking(check_tree(repo.root, base="with-orders")[1])
     assert "`order.id` removed" in finding["message"] and finding["severity"] == "error"
 
 
 def test_without_a_base_the_rule_is_silent(repo):
     change(repo, "1.4.1", "  customer.status: [active]\n")
-    assert breaking(check_json(repo.root)[1]) == []
+    assert breaking(check_tree(repo.root)[1]) == []
 
 
 def test_base_from_the_environment_in_a_real_mkdocs_build(repo, monkeypatch, caplog):
@@ -114,11 +136,11 @@ def test_base_from_the_environment_in_a_real_mkdocs_build(repo, monkeypatch, cap
 
 
 def test_an_unreadable_base_is_a_finding_not_a_traceback(repo):
-    from mkdocs_coherence.core.config import read_mkdocs_yml
     from mkdocs_coherence.check import check
-    import dataclasses
+    from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
 
-    settings = dataclasses.replace(read_mkdocs_yml(repo.root / "mkdocs.yml"), base="no-such-branch")
+    settings = dataclasses.replace(read_mkdocs_yml(repo.root / "mkdocs.yml", RULES), base="no-such-branch")
     report = check(settings)
     [finding] = [f for f in report.findings if f.rule == "breaking-change"]
     assert "no-such-branch" in finding.message and "fetch-depth: 0" in finding.message

@@ -3,75 +3,11 @@ transitive dependents, review dates, `governs` globs, shallow clones and stamps.
 
 from __future__ import annotations
 
-from conftest import check_json, mkdocs_yml, run_cli
+import pytest
+from conftest import mkdocs_yml, run_cli
 from gitrepo import Repo, git
-
-CONTRACT_V1 = """\
----
-version: "1.4.0"
-status: active
-owners: [identity]
-defines:
-  customer.email: string
-  customer.status: [active, closed]
-invariants:
-  - a customer has exactly one email
----
-# Customer profile
-
-The customer record.
-"""
-
-# Same material content: keys reordered, quoting and list style changed, a comment, new prose.
-CONTRACT_V1_PROSE = """\
----
-status: "active"   # still active
-owners: [identity, platform]
-version: '1.4.0'
-defines:
-  customer.status:
-    - closed
-    - active
-  customer.email: "string"
-invariants: ["a customer   has exactly one email"]
----
-# Customer profile
-
-The customer record, explained at length. Typos fixed.
-"""
-
-CONTRACT_V2 = """\
----
-version: "2.0.0"
-status: active
-owners: [identity]
-defines:
-  customer.status: [active, closed]
-invariants:
-  - a customer has exactly one email
----
-# Customer profile
-"""
-
-
-def intent(name: str, refs: str, extra: str = "") -> str:
-    return f"---\nstatus: draft\nowners: [web]\n{refs}\n{extra}---\n# {name}\n"
-
-
-def base_tree(**extra: str) -> dict[str, str]:
-    tree = {
-        "mkdocs.yml": mkdocs_yml(),
-        "docs/index.md": "# Home\n",
-        "docs/contracts/customer-profile.md": CONTRACT_V1,
-        "docs/intents/checkout.md": intent("Checkout", "uses: [customer-profile]"),
-        "docs/intents/wallet.md": intent("Wallet", "depends_on: [checkout]"),
-        "docs/intents/rewards.md": intent("Rewards", "depends_on: [wallet]"),
-        "docs/intents/early.md": intent("Early", "uses: [customer-profile]", "reviewed: 2026-02-15\n"),
-        "docs/intents/late.md": intent("Late", "uses: [customer-profile]", "reviewed: 2026-03-02\n"),
-    }
-    tree.update(extra)
-    return tree
-
+from harness import Case, check_tree
+from stale_trees import CONTRACT_V1_PROSE, CONTRACT_V2, base_tree, intent
 
 OURS = ("stale-dependency", "stale-code", "review-overdue", "shallow-history", "breaking-change")
 
@@ -84,11 +20,56 @@ def stale(report, rule="stale-dependency"):
     return {f["path"].rsplit("/", 1)[-1][:-3]: f for f in report["findings"] if f["rule"] == rule}
 
 
+def _governed_code(changed: str):
+    """A git repository whose intent governs src/payments/**, reviewed before `changed` is committed."""
+
+    def build(folder):
+        repo = Repo(folder)
+        governing = intent("Payments", "uses: []", "governs: ['src/payments/**']\nreviewed: 2026-02-01\n")
+        repo.commit("2026-01-10", "start", {"mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n",
+                                            "docs/intents/payments.md": governing,
+                                            "src/payments/a.py": "a = 1\n", "src/other.py": "b = 1\n"})
+        repo.commit("2026-02-20", "change", {changed: "changed = True\n"})
+        return repo.root
+
+    return build
+
+
+DECISIONS = {
+    "decisions/0001-old.md": "---\nstatus: superseded\nalternatives: [x]\n---\n# 1. Old\n",
+    "decisions/0002-new.md": "---\nstatus: accepted\nsupersedes: [ADR-0001]\nalternatives: [x]\n---\n# 2. New\n",
+}
+DECIDED = "---\nstatus: accepted\ndate: 2026-03-01\nalternatives: [mysql]\n---\n# 1. Storage\n"
+
+CASES = [
+    Case("stale-dependency",  # outside git, front-matter dates decide
+         fires={"decisions/0001-storage.md": DECIDED,
+                "docs/intents/old.md": intent("Old", "depends_on: [ADR-0001]", "reviewed: 2026-02-01\n")},
+         silent={"decisions/0001-storage.md": DECIDED,
+                 "docs/intents/new.md": intent("New", "depends_on: [ADR-0001]", "reviewed: 2026-03-02\n")}),
+    Case("stale-code", fires=_governed_code("src/payments/deep/b.py"), silent=_governed_code("src/other.py")),
+    Case("superseded-reference",
+         fires={**DECISIONS, "docs/intents/relies.md": intent("Relies", "depends_on: [ADR-0001]")},
+         silent={**DECISIONS, "docs/intents/relies.md": intent("Relies", "depends_on: [ADR-0002]")}),
+    Case("review-overdue",
+         fires={"docs/intents/due.md": intent("Due", "uses: []", "reviewed: 2020-01-01\nreview_every: 90d\n")},
+         silent={"docs/intents/fresh.md": intent("Fresh", "uses: []", "reviewed: 2999-01-01\nreview_every: 1y\n")}),
+    Case("shallow-history",  # outside git: only a tree that relies on review dates loses something
+         fires={"docs/intents/dated.md": intent("Dated", "uses: []", "reviewed: 2026-01-01\n")},
+         silent={"docs/intents/undated.md": intent("Undated", "uses: []")}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_each_rule_fires_on_its_fixture_and_stays_silent_on_the_other(case, tmp_path):
+    case.verify(tmp_path)
+
+
 def test_prose_only_change_flags_nothing(tmp_path):
     repo = Repo(tmp_path / "repo")
     repo.commit("2026-01-10", "start", base_tree())
     repo.commit("2026-02-01", "reword the contract", {"docs/contracts/customer-profile.md": CONTRACT_V1_PROSE})
-    code, report = check_json(repo.root)
+    code, report = check_tree(repo.root)
     assert (code, ours(report)) == (0, [])
 
 
@@ -97,7 +78,7 @@ def test_material_change_flags_dependents_reviewed_before_it_transitively(tmp_pa
     repo.commit("2026-01-10", "start", base_tree())
     repo.commit("2026-02-01", "reword", {"docs/contracts/customer-profile.md": CONTRACT_V1_PROSE})
     sha = repo.commit("2026-03-01", "customer-profile 2.0", {"docs/contracts/customer-profile.md": CONTRACT_V2})
-    code, report = check_json(repo.root)
+    code, report = check_tree(repo.root)
     assert code == 0  # warnings only
     found = stale(report)
     assert set(found) == {"checkout", "wallet", "rewards", "early"}  # `late` was reviewed after the change
@@ -123,7 +104,7 @@ def test_a_later_review_clears_the_document_and_what_relies_on_it(tmp_path):
     repo.commit("2026-03-05", "review checkout", {
         "docs/intents/checkout.md": intent("Checkout", "uses: [customer-profile]", "reviewed: 2026-03-04\n"),
         "docs/intents/early.md": intent("Early", "uses: [customer-profile]", "reviewed: 2026-03-01\n")})
-    _, report = check_json(repo.root)
+    _, report = check_tree(repo.root)
     # checkout absorbed the change, so wallet and rewards relying on checkout are fine too;
     # a review on the day of the change counts as after it.
     assert stale(report) == {}
@@ -136,7 +117,7 @@ def test_a_dependent_edited_after_the_change_counts_as_reviewed_by_its_commit(tm
                 {"docs/contracts/customer-profile.md": CONTRACT_V2})
     repo.commit("2026-03-01T10:00:00+00:00", "touch wallet",
                 {"docs/intents/wallet.md": intent("Wallet", "depends_on: [checkout]") + "More prose.\n"})
-    _, report = check_json(repo.root)
+    _, report = check_tree(repo.root)
     # wallet's last commit is after the change: checkout still stale, wallet no longer, and the
     # chain rewards → wallet → checkout is cut at wallet.
     assert set(stale(report)) == {"checkout", "early"}
@@ -147,11 +128,11 @@ def test_an_uncommitted_material_edit_flags_dependents_at_once(tmp_path):
     repo = Repo(tmp_path / "repo")
     repo.commit("2026-01-10", "start", base_tree())
     repo.write({"docs/contracts/customer-profile.md": CONTRACT_V2})
-    _, report = check_json(repo.root)
+    _, report = check_tree(repo.root)
     assert {"checkout", "late", "early"} <= set(stale(report))
     assert "(uncommitted)" in stale(report)["checkout"]["message"]
     repo.write({"docs/contracts/customer-profile.md": CONTRACT_V1_PROSE})  # back to the committed material
-    _, report = check_json(repo.root)
+    _, report = check_tree(repo.root)
     assert stale(report) == {}
 
 
@@ -167,22 +148,22 @@ def test_governs_globs_with_double_star(tmp_path):
         "src/other/x.py": "x = 1\n",
         "docs-src/api/spec.yaml": "a: 1\n"}))
     repo.commit("2026-02-10", "unrelated files", {"src/payments/README.md": "more notes\n", "src/other/x.py": "x = 2\n"})
-    _, report = check_json(repo.root)
+    _, report = check_tree(repo.root)
     assert stale(report, "stale-code") == {}
 
     sha = repo.commit("2026-02-20", "Charge twice", {"src/payments/deep/nested/charge.py": "def charge(): return 2\n"})
-    code, report = check_json(repo.root)
+    code, report = check_tree(repo.root)
     found = stale(report, "stale-code")["payments"]
     assert found["line"] == 5 and found["severity"] == "warning"
     assert sha[:10] in found["message"] and "2026-02-20" in found["message"] and '"Charge twice"' in found["message"]
     assert "src/payments/deep/nested/charge.py" in found["message"] and "1 commit changed 1 matching file" in found["message"]
 
     repo.commit("2026-02-21", "api", {"docs-src/api/spec.yaml": "a: 2\n"})  # a folder name covers what is under it
-    _, report = check_json(repo.root)
+    _, report = check_tree(repo.root)
     assert "2 commits changed 2 matching files" in stale(report, "stale-code")["payments"]["message"]
 
     repo.commit("2026-02-22", "review", {"docs/intents/payments.md": governing.replace("2026-02-01", "2026-02-22")})
-    _, report = check_json(repo.root)
+    _, report = check_tree(repo.root)
     assert stale(report, "stale-code") == {}
 
 
@@ -202,14 +183,14 @@ def test_shallow_clone_reports_once_and_flags_nothing_false_then_stamps_decide(t
     assert run_cli("review", "late", str(repo.root)).returncode == 0
     repo.commit("2026-03-02", "review late")
 
-    _, full = check_json(repo.root)
+    _, full = check_tree(repo.root)
     assert set(stale(full)) == {"checkout", "wallet", "rewards", "early", "payments"}
     assert set(stale(full, "stale-code")) == {"payments"}
     assert "version 1.4.0 → 2.0.0" in stale(full)["checkout"]["message"]  # described from the stamped version
 
     clone = repo.shallow_clone(tmp_path / "clone")
     assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
-    _, report = check_json(clone)
+    _, report = check_tree(clone)
     shallow = [f for f in report["findings"] if f["rule"] == "shallow-history"]
     assert len(shallow) == 1 and shallow[0]["severity"] == "info" and shallow[0]["path"] is None
     assert "fetch-depth: 0" in shallow[0]["message"] and "stamps" in shallow[0]["message"]
@@ -229,7 +210,7 @@ def test_front_matter_dates_decide_outside_git(site):
         "docs/intents/old.md": intent("Old", "depends_on: [ADR-0001]", "reviewed: 2026-02-01\n"),
         "docs/intents/new.md": intent("New", "depends_on: [ADR-0001]", "reviewed: 2026-03-02\n"),
     })
-    _, report = check_json(project)
+    _, report = check_tree(project)
     found = stale(report)
     assert set(found) == {"old"}
     assert "decided 2026-03-01" in found["old"]["message"]
@@ -240,7 +221,7 @@ def test_front_matter_dates_decide_outside_git(site):
 def test_no_review_dates_outside_git_means_no_shallow_history_noise(site):
     project = site({"docs/contracts/c.md": "---\nversion: '1.0.0'\n---\n# C\n",
                     "docs/intents/i.md": intent("I", "uses: [c]")})
-    code, report = check_json(project)
+    code, report = check_tree(project)
     assert (code, ours(report)) == (0, [])
 
 
@@ -251,7 +232,7 @@ def test_review_overdue(site):
         "docs/intents/gone.md": intent("Gone", "uses: []", "reviewed: 2020-01-01\nreview_every: 90d\n")
         .replace("status: draft", "status: abandoned"),
     })
-    _, report = check_json(project)
+    _, report = check_tree(project)
     found = stale(report, "review-overdue")
     assert set(found) == {"due"}
     assert found["due"]["line"] == 6 and "90 days" in found["due"]["message"]
@@ -262,7 +243,7 @@ def test_review_overdue_defaults_to_the_last_commit(tmp_path):
     repo = Repo(tmp_path / "repo")
     repo.commit("2020-05-01", "start", base_tree(**{
         "docs/intents/due.md": intent("Due", "uses: []", "review_every: 6w\n")}))
-    _, report = check_json(repo.root)
+    _, report = check_tree(repo.root)
     assert "last committed 2020-05-01" in stale(report, "review-overdue")["due"]["message"]
 
 
@@ -274,64 +255,6 @@ def test_stale_rules_can_be_waived_and_switched_off(tmp_path):
     tree["mkdocs.yml"] = mkdocs_yml(options="rules:\n  stale-code: 'off'\n")
     repo.commit("2026-01-10", "start", tree)
     repo.commit("2026-03-01", "v2", {"docs/contracts/customer-profile.md": CONTRACT_V2})
-    _, report = check_json(repo.root)
+    _, report = check_tree(repo.root)
     assert "early" not in stale(report)
     assert [w["path"] for w in report["waived"]] == ["docs/intents/early.md"]
-
-
-def test_serve_rebuilds_show_the_new_state_after_an_edit(tmp_path):
-    """One plugin instance across rebuilds, as under `mkdocs serve`: the panel follows the files."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
-    repo = Repo(tmp_path / "repo")
-    repo.commit("2026-01-10", "start", base_tree())
-    config = load_config(str(repo.root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
-    config.plugins.on_startup(command="serve", dirty=False)
-    page = tmp_path / "site" / "intents" / "early" / "index.html"
-    try:
-        mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
-        assert 'data-rule="stale-dependency"' not in page.read_text()
-        repo.write({"docs/contracts/customer-profile.md": CONTRACT_V2})  # an edit, not committed
-        mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
-        assert 'data-rule="stale-dependency"' in page.read_text()
-        assert "`customer.email` removed" in page.read_text() or "customer.email</code> removed" in page.read_text()
-        repo.write({"docs/intents/early.md": intent("Early", "uses: [customer-profile]", "reviewed: 2999-01-01\n")})
-        mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
-        assert 'data-rule="stale-dependency"' not in page.read_text()
-    finally:
-        config.plugins.on_shutdown()
-
-
-def test_impact_markdown_for_a_pull_request(tmp_path):
-    repo = Repo(tmp_path / "repo")
-    repo.commit("2026-01-10", "start", base_tree(**{
-        "docs/intents/payments.md": intent("Payments", "uses: []", "governs: ['src/payments/**']\n"),
-        "src/payments/a.py": "a = 1\n", "src/other.py": "b = 1\n"}))
-    git(repo.root, "tag", "base")
-    repo.commit("2026-03-01", "pr", {"docs/contracts/customer-profile.md": CONTRACT_V2,
-                                     "docs/intents/late.md": intent("Late", "uses: [customer-profile]",
-                                                                    "reviewed: 2026-03-02\n") + "Prose.\n",
-                                     "src/payments/deep/b.py": "b = 2\n"})
-    repo.write({"src/other.py": "b = 2\n"})  # uncommitted and ungoverned
-    result = run_cli("impact", str(repo.root), "--base", "base")
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
-    assert out.startswith("## Coherence impact (against `base`)")
-    assert "4 files changed: 2 documents edited (1 materially), 1 document governing changed code" in out
-    assert ("| [Customer profile](docs/contracts/customer-profile.md) `customer-profile` | contract | active | "
-            "**material**: version 1.4.0 → 2.0.0, `customer.email` removed |") in out
-    assert "| [Late](docs/intents/late.md) `late` | intent | draft | prose only |" in out
-    assert "| [Payments](docs/intents/payments.md) `payments` | `src/payments/**` | `src/payments/deep/b.py` |" in out
-    assert "rewards → wallet → checkout → customer-profile (3 hops)" in out
-    assert "late → customer-profile (1 hop)" in out
-
-    result = run_cli("impact", str(repo.root), "--base", "nope")
-    assert result.returncode == 2 and "nope" in result.stderr and "Traceback" not in result.stderr
-    result = run_cli("impact", str(repo.root))
-    assert result.returncode == 2 and "--base" in result.stderr
-
-
-def test_impact_outside_git_says_why(site):
-    result = run_cli("impact", str(site({})), "--base", "main")
-    assert result.returncode == 2 and "not in a git repository" in result.stderr

@@ -1,0 +1,83 @@
+"""Contract rules: version ranges, retired contracts, assumptions that contradict definitions."""
+
+from __future__ import annotations
+
+import pytest
+from harness import Case, check_tree
+
+CONTRACT = """\
+---
+version: "2.1.0"
+status: {status}
+owners: [identity]
+defines:
+  customer.status: [active, suspended, closed]
+  profile.edit_mode: inline
+---
+# Customer profile
+"""
+
+
+def intent(uses: str = "[customer-profile@2]", assumes: str = "", status: str = "active", extra: str = "") -> str:
+    return (f"---\nstatus: {status}\nowners: [web]\nuses: {uses}\n{assumes}{extra}"
+            "success: [{metric: conversion, target: '>= 3%'}]\n---\n# Intent\n")
+
+
+def findings(report, rule):
+    return [f for f in report["findings"] if f["rule"] == rule]
+
+
+ACTIVE = {"docs/contracts/customer-profile.md": CONTRACT.format(status="active")}
+
+CASES = [
+    Case("version-mismatch",
+         fires={**ACTIVE, "docs/intents/a.md": intent("[customer-profile@1]")},
+         silent={**ACTIVE, "docs/intents/a.md": intent("[customer-profile@2]"),
+                 "docs/intents/gone.md": intent("[customer-profile@1]", status="abandoned")}),
+    Case("retired-contract",
+         fires={"docs/contracts/customer-profile.md": CONTRACT.format(status="retired"),
+                "docs/intents/a.md": intent()},
+         silent={**ACTIVE, "docs/intents/a.md": intent()}),
+    Case("assumption-violated",
+         fires={**ACTIVE, "docs/intents/a.md": intent(assumes="assumes:\n  profile.edit_mode: modal\n")},
+         silent={**ACTIVE, "docs/intents/a.md": intent(assumes="assumes:\n  profile.edit_mode: inline\n")}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_each_rule_fires_on_its_fixture_and_stays_silent_on_the_other(case, tmp_path):
+    case.verify(tmp_path)
+
+
+def test_version_mismatch_names_both_documents(site):
+    project = site({"docs/contracts/customer-profile.md": CONTRACT.format(status="active"),
+                    "docs/intents/old.md": intent("[customer-profile@1]"),
+                    "docs/intents/too-new.md": intent("[customer-profile@>=2.2]"),
+                    "docs/intents/abandoned.md": intent("[customer-profile@1]", status="abandoned")})
+    code, report = check_tree(project)
+    found = findings(report, "version-mismatch")
+    assert code == 1
+    assert {(f["path"], f["line"]) for f in found} == {("docs/intents/old.md", 4), ("docs/intents/too-new.md", 4)}
+    assert all(f["ids"][1] == "customer-profile" and "2.1.0" in f["message"] for f in found)
+
+
+def test_retired_is_an_error_and_deprecated_a_warning(site):
+    project = site({"docs/contracts/customer-profile.md": CONTRACT.format(status="retired"),
+                    "docs/contracts/legacy.md": "---\nstatus: deprecated\nversion: '1.0.0'\n---\n",
+                    "docs/intents/a.md": intent("[customer-profile@2, legacy]")})
+    _, report = check_tree(project)
+    assert {(f["severity"], f["ids"][1]) for f in findings(report, "retired-contract")} \
+        == {("error", "customer-profile"), ("warning", "legacy")}
+
+
+def test_assumption_violated_by_contract_and_accepted_decision_only(site):
+    project = site({
+        "docs/contracts/customer-profile.md": CONTRACT.format(status="active"),
+        "decisions/0001-modal.md": "---\nstatus: proposed\ndefines:\n  ui.style: modal\n---\n",
+        "decisions/0002-flat.md": "---\nstatus: accepted\ndefines:\n  ui.density: compact\n---\n",
+        "docs/intents/a.md": intent(assumes="assumes:\n  customer.status: [active, suspended]\n"
+                                    "  ui.style: inline\n  ui.density: roomy\n  profile.edit_mode: inline\n"),
+    })
+    _, report = check_tree(project)
+    found = {(f["line"], tuple(f["ids"])) for f in findings(report, "assumption-violated")}
+    assert found == {(6, ("a", "customer-profile")), (8, ("a", "ADR-0002"))}

@@ -1,0 +1,66 @@
+"""Decision rules: re-opened questions, inconsistent supersedes, missing alternatives."""
+
+from __future__ import annotations
+
+import pytest
+from harness import Case, check_tree
+
+def intent(goal: str, *, status: str = "active", extra: str = "", uses: str = "[customer@1]") -> str:
+    return (f"---\nstatus: {status}\ngoal: {goal}\nowners: [a]\nuses: {uses}\n"
+            f"success: [{{metric: m, target: '>= 1%'}}]\n{extra}---\n# Intent\n")
+
+
+def decision(extra: str, status: str = "accepted") -> str:
+    return f"---\nstatus: {status}\nalternatives: [x]\n{extra}---\n# Decision\n"
+
+
+def found(report, rule=None):
+    return [f for f in report["findings"] if rule is None or f["rule"] == rule]
+
+
+CASES = [
+    Case("relitigation",
+         fires={"decisions/0001-postgres.md": decision("date: 2025-01-10\ndecides: datastore\n"),
+                "decisions/0002-mongo.md": decision("date: 2026-02-01\ndecides: datastore\n", "proposed")},
+         silent={"decisions/0001-postgres.md": decision("date: 2025-01-10\ndecides: datastore\n"),
+                 "decisions/0002-mongo.md": decision("date: 2026-02-01\ndecides: datastore\nsupersedes: [ADR-0001]\n",
+                                                     "proposed")}),
+    Case("supersede-mismatch",
+         fires={"decisions/0001-a.md": decision(""), "decisions/0002-b.md": decision("supersedes: [ADR-0001]\n")},
+         silent={"decisions/0001-a.md": decision("", "superseded by ADR-0002"),
+                 "decisions/0002-b.md": decision("supersedes: [ADR-0001]\n")}),
+    Case("missing-alternatives",
+         fires={"decisions/0001-no-options.md": "---\nstatus: accepted\n---\n# 1. No options\n\n## Decision\n"},
+         silent={"decisions/0001-with-section.md": "---\nstatus: accepted\n---\n# 1. S\n\n## Considered Options\n",
+                 "decisions/0002-listed.md": decision("")}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_each_rule_fires_on_its_fixture_and_stays_silent_on_the_other(case, tmp_path):
+    case.verify(tmp_path)
+
+
+def test_decision_rules(site):
+    _, report = check_tree(site({
+        "decisions/0001-postgres.md": decision("date: 2025-01-10\ndecides: datastore\n"),
+        "decisions/0002-mongo.md": decision("date: 2026-02-01\ndecides: datastore\n", "proposed"),
+        "decisions/0003-cockroach.md": decision("date: 2026-03-01\ndecides: datastore\nsupersedes: [ADR-0001]\n"),
+        "decisions/0004-no-options.md": "---\nstatus: accepted\n---\n# 4. No options\n\n## Decision\n",
+        "decisions/0005-with-section.md": "---\nstatus: accepted\n---\n# 5. S\n\n## Considered Options\n\n- a\n",
+        "docs/intents/relies.md": intent("g", uses="[]", extra="depends_on: [ADR-0001]\n"),
+    }))
+    by_rule = {}
+    for f in found(report):
+        by_rule.setdefault(f["rule"], []).append(f)
+    # 0003 supersedes 0001, so 0001 no longer stands: 0003 is the answer 0002 re-opens.
+    [relitigation] = by_rule.pop("relitigation")
+    assert relitigation["ids"] == ["ADR-0003", "ADR-0002"] and relitigation["path"] == "decisions/0002-mongo.md"
+    assert "supersedes: [ADR-0003]" in relitigation["message"]
+    [mismatch] = by_rule.pop("supersede-mismatch")
+    assert mismatch["path"] == "decisions/0001-postgres.md" and mismatch["ids"] == ["ADR-0001", "ADR-0003"]
+    [missing] = by_rule.pop("missing-alternatives")
+    assert missing["ids"] == ["ADR-0004"]
+    [stale] = by_rule.pop("superseded-reference")
+    assert stale["ids"] == ["relies", "ADR-0001", "ADR-0003"] and "point to 'ADR-0003'" in stale["message"]
+    assert by_rule == {}

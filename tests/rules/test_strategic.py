@@ -1,0 +1,78 @@
+"""Strategic rule: intents sharing a contract or an area that pursue different goals."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_cli, write_tree
+from harness import Case, check_tree
+
+CONTRACT = "---\nversion: '1.0.0'\nstatus: active\ndefines:\n  customer.status: [active, closed]\n---\n# Customer\n"
+
+
+def intent(goal: str, *, status: str = "active", extra: str = "", uses: str = "[customer@1]") -> str:
+    return (f"---\nstatus: {status}\ngoal: {goal}\nowners: [a]\nuses: {uses}\n"
+            f"success: [{{metric: m, target: '>= 1%'}}]\n{extra}---\n# Intent\n")
+
+
+def decision(extra: str, status: str = "accepted") -> str:
+    return f"---\nstatus: {status}\nalternatives: [x]\n{extra}---\n# Decision\n"
+
+
+def found(report, rule=None):
+    return [f for f in report["findings"] if rule is None or f["rule"] == rule]
+
+
+GOAL_TREE = {
+    "docs/contracts/customer.md": CONTRACT,
+    "docs/intents/checkout.md": intent("conversion"),
+    "docs/intents/loyalty.md": intent("retention"),
+}
+
+CASES = [
+    Case("goal-conflict",
+         fires=GOAL_TREE,
+         silent={**GOAL_TREE, "docs/intents/loyalty.md": intent("conversion")}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_each_rule_fires_on_its_fixture_and_stays_silent_on_the_other(case, tmp_path):
+    case.verify(tmp_path)
+
+
+def test_goal_conflict_is_named_once_and_settled_by_resolves_or_priorities(site):
+    project = site(GOAL_TREE)
+    _, report = check_tree(project)
+    [conflict] = found(report)
+    assert conflict["rule"] == "goal-conflict" and conflict["ids"] == ["customer", "checkout", "loyalty"]
+    assert "conversion vs retention" in conflict["message"] and "resolves: [checkout, loyalty]" in conflict["message"]
+
+    write_tree(project, {"decisions/0001-retention-first.md": decision("resolves: [checkout, loyalty]\n")})
+    code, report = check_tree(project)
+    assert (code, found(report)) == (0, [])
+    [resolved] = report["resolved"]
+    assert resolved["rule"] == "goal-conflict" and resolved["resolved_by"] == ["ADR-0001"]
+    assert "resolved [goal-conflict]" in run_cli("check", str(project)).stdout
+    assert "settled by ADR-0001" in run_cli("check", str(project)).stdout
+
+    # A proposed decision settles nothing; priorities settle every conflict between the goals.
+    write_tree(project, {"decisions/0001-retention-first.md": decision("resolves: [checkout, loyalty]\n", "proposed"),
+                         "decisions/0002-ranking.md": decision("priorities: [retention, conversion]\n")})
+    _, report = check_tree(project)
+    assert found(report) == [] and report["resolved"][0]["resolved_by"] == ["ADR-0002"]
+
+    # A third goal re-opens the conflict for the pairs nobody ranked.
+    write_tree(project, {"docs/intents/speed.md": intent("reliability")})
+    _, report = check_tree(project)
+    [conflict] = found(report, "goal-conflict")
+    assert "conversion vs reliability, reliability vs retention" in conflict["message"]
+
+
+def test_goal_conflict_over_a_shared_area(site):
+    _, report = check_tree(site({
+        "docs/contracts/customer.md": CONTRACT,
+        "docs/intents/a.md": intent("conversion", uses="[]", extra="area: [profile, search]\n"),
+        "docs/intents/b.md": intent("retention", uses="[]", extra="area: profile\n"),
+        "docs/intents/c.md": intent("retention", status="abandoned", uses="[]", extra="area: search\n"),
+    }))
+    assert [(f["ids"], "area 'profile'" in f["message"]) for f in found(report)] == [(["a", "b"], True)]

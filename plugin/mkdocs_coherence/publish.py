@@ -15,7 +15,8 @@ from mkdocs.structure.files import File, Files
 
 from mkdocs_coherence.site.bundles import ContextBundles
 from mkdocs_coherence.check import Report
-from mkdocs_coherence.site.graph_json import dumps, graph_data, llms_txt, schema_text, script_safe
+from mkdocs_coherence.site.escape import script_json
+from mkdocs_coherence.site.graph_json import dumps, graph_data, llms_txt, schema_text
 from mkdocs_coherence.core.loader import SourceCache
 from mkdocs_coherence.site.pages import PAGES, HtmlBlocks, markdown_environment, render_pages
 from mkdocs_coherence.site.model import SiteModel
@@ -112,7 +113,7 @@ def generate(config, files: Files, report: Report, pages: dict[str, File], sourc
     machine = {
         "graph.json": graph_json,
         "graph.schema.json": schema_text(),
-        f"{ASSETS_DIR}/graph-data.js": "window.coherenceGraph = " + script_safe(graph_json.rstrip("\n")) + ";\n",
+        f"{ASSETS_DIR}/graph-data.js": "window.coherenceGraph = " + script_json(graph_json.rstrip("\n")) + ";\n",
         "llms.txt": llms_txt(model, config.site_name, config.site_description, page_url,
                              lambda i: published.context_urls[i]),
     }

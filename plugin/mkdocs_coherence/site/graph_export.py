@@ -12,6 +12,7 @@ from datetime import date
 
 from mkdocs_coherence.core.graph import ADR_REFERENCE, Graph
 from mkdocs_coherence.core.suggest import closest
+from mkdocs_coherence.site.escape import dot_string, mermaid_label
 
 GRAPH_FORMATS = ("mermaid", "dot", "json")
 GRAPH_JSON_VERSION = 1
@@ -82,18 +83,6 @@ def as_json(graph: Graph, around: str | None = None, depth: int = 1) -> str:
 _MERMAID_SHAPES = {"intent": ('(["', '"])'), "contract": ('["', '"]'), "decision": ('{{"', '"}}')}
 
 
-def mermaid_text(text: str) -> str:
-    """Mermaid entity codes for everything that could end a label or start markup."""
-    text = " ".join(str(text).split())
-    out = []
-    for char in text:
-        if char in '"#<>&|[](){}`\\;' or ord(char) < 32:
-            out.append(f"#{ord(char)};")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
 def _label(document) -> str:
     status = f" · {document.status}" if document.status else ""
     return f"{document.id}: {document.title}{status}" if document.title != document.id else f"{document.id}{status}"
@@ -105,7 +94,7 @@ def as_mermaid(graph: Graph, around: str | None = None, depth: int = 1) -> str:
     lines = ["flowchart LR"]
     for document in documents:
         opening, closing = _MERMAID_SHAPES.get(document.kind, ('["', '"]'))
-        lines.append(f"  {names[document.id]}{opening}{mermaid_text(_label(document))}{closing}:::{document.kind}")
+        lines.append(f"  {names[document.id]}{opening}{mermaid_label(_label(document))}{closing}:::{document.kind}")
     for u, v, data in edges:
         label = data.get("type") or ""
         if data.get("range"):
@@ -113,7 +102,7 @@ def as_mermaid(graph: Graph, around: str | None = None, depth: int = 1) -> str:
         if data.get("fact"):
             label += f" {data['fact']}"
         arrow = "-.->" if data.get("type") == "assumes" else "-->"
-        lines.append(f'  {names[u]} {arrow}|"{mermaid_text(label)}"| {names[v]}')
+        lines.append(f'  {names[u]} {arrow}|"{mermaid_label(label)}"| {names[v]}')
     lines += ["  classDef intent fill:#e3f2fd,stroke:#1565c0",
               "  classDef contract fill:#e8f5e9,stroke:#2e7d32",
               "  classDef decision fill:#fff3e0,stroke:#ef6c00"]
@@ -123,12 +112,6 @@ def as_mermaid(graph: Graph, around: str | None = None, depth: int = 1) -> str:
 # --- Graphviz DOT ----------------------------------------------------------------------
 
 _DOT_SHAPES = {"intent": "ellipse", "contract": "box", "decision": "hexagon"}
-
-
-def dot_string(text: str) -> str:
-    """A DOT quoted string: backslashes and quotes escaped, line breaks as `\\n`."""
-    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n") + '"'
 
 
 def as_dot(graph: Graph, around: str | None = None, depth: int = 1) -> str:

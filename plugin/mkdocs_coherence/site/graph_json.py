@@ -11,6 +11,7 @@ import json
 from importlib.resources import files as package_files
 
 from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.site.escape import plain_markdown, plain_markdown_link, safe_link_target
 from mkdocs_coherence.site.model import SiteModel, category, json_safe, one_line, tier_of
 
 GRAPH_JSON_VERSION = 1
@@ -99,24 +100,12 @@ def dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def script_json(data: dict) -> str:
-    """JSON safe to embed in HTML `<script>` or a JavaScript file."""
-    return script_safe(dumps(data).rstrip("\n"))
-
-
-def script_safe(json_text: str) -> str:
-    """`json_text` with `<`, `>`, `&` and the JavaScript line separators escaped, so that no
-    string can close a `<script>` element (JSON text from `dumps`, reused as it is)."""
-    return (json_text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
 def llms_txt(model: SiteModel, site_name: str, description: str | None, url_of, context_url_of) -> str:
     """llms.txt (llmstxt.org): the site, then every document with a one-line summary.
 
     `url_of(id)` and `context_url_of(id)` give the page and the context bundle (Markdown)."""
-    def text(value) -> str:  # one line, and nothing that would end the link or start Markdown
-        return one_line(value).replace("[", "(").replace("]", ")")
+    def text(value) -> str:  # one line; no tag, link or emphasis of its own
+        return plain_markdown(one_line(value))
 
     lines = [f"# {text(site_name)}", ""]
     if description:
@@ -132,11 +121,11 @@ def llms_txt(model: SiteModel, site_name: str, description: str | None, url_of, 
             continue
         lines += [f"## {heading}", ""]
         for d in documents:
-            status = model.graph.effective_status(d) or "no status"
-            page = url_of(d.id)
+            status = text(model.graph.effective_status(d) or "no status")
+            page = safe_link_target(url_of(d.id))
             tail = f" (page: {page})" if page else ""
-            lines.append(f"- [{text(d.id)}: {text(d.title)}]({context_url_of(d.id)}): {status}; "
-                         f"{text(model.summary(d))}{tail}")
+            entry = plain_markdown_link(f"{one_line(d.id)}: {one_line(d.title)}", context_url_of(d.id))
+            lines.append(f"- {entry}: {status}; {text(model.summary(d))}{tail}")
         lines.append("")
     lines += ["## Optional", "", "- [graph.json](graph.json): every document, link and finding as JSON "
               "(schema: graph.schema.json)", ""]

@@ -15,6 +15,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from mkdocs_coherence.core.graph import Graph
+from mkdocs_coherence.site.escape import html_attribute, html_text
 
 MAX_PER_SIDE = 8
 ROW = 34
@@ -128,24 +129,15 @@ def _edge_label(data: dict) -> str:
     return label
 
 
-def escape_html(value) -> str:
-    """What `{{ value }}` prints in an autoescaped template (markupsafe's escaping), byte for
-    byte, at half its cost on short strings: no Markup object is built."""
-    if type(value) is not str and hasattr(value, "__html__"):
-        return value.__html__()  # already HTML (Markup)
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;") \
-        .replace("'", "&#39;")
-
-
 _DEFS = ('<defs><marker id="coherence-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
          'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
          'class="coherence-arrowhead"/></marker></defs>')
 
 
 def _node(box: Box, css: str) -> str:
-    return (f'<g class="{css}"><title>{escape_html(box.id)}: {escape_html(box.title)} ({escape_html(box.kind)}, '
-            f'{escape_html(box.status)})</title><rect x="{box.x}" y="{box.y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
-            f'<text x="{box.x + BOX_W // 2}" y="{box.y + 17}" text-anchor="middle">{escape_html(box.label)}</text></g>')
+    return (f'<g class="{css}"><title>{html_text(box.id)}: {html_text(box.title)} ({html_text(box.kind)}, '
+            f'{html_text(box.status)})</title><rect x="{box.x}" y="{box.y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
+            f'<text x="{box.x + BOX_W // 2}" y="{box.y + 17}" text-anchor="middle">{html_text(box.label)}</text></g>')
 
 
 def svg(layout: LocalGraph, document_id: str) -> Markup:
@@ -154,20 +146,20 @@ def svg(layout: LocalGraph, document_id: str) -> Markup:
     parts = [
         '<figure class="coherence-local-graph">\n'
         f'<svg viewBox="0 0 {layout.width} {layout.height}" width="{layout.width}" height="{layout.height}" '
-        f'role="img" aria-label="{escape_html(document_id)} and the documents one link away" '
+        f'role="img" aria-label="{html_attribute(document_id)} and the documents one link away" '
         'xmlns="http://www.w3.org/2000/svg">\n' + _DEFS + "\n"]
     for line in layout.lines:
         markers = (' marker-end="url(#coherence-arrow)"' if line.outgoing and line.x2 > line.x1 else "") \
             + (' marker-start="url(#coherence-arrow)"' if line.incoming else "")
-        parts.append(f'<path class="coherence-edge" data-types="{escape_html(line.types)}" d="{line.d}"{markers}/>\n'
+        parts.append(f'<path class="coherence-edge" data-types="{html_attribute(line.types)}" d="{line.d}"{markers}/>\n'
                      f'<text class="coherence-edge-label" x="{line.lx}" y="{line.ly}" '
-                     f'text-anchor="{line.anchor}">{escape_html(line.label)}</text>\n')
+                     f'text-anchor="{line.anchor}">{html_text(line.label)}</text>\n')
     centre = layout.centre
-    parts.append(_node(centre, f"coherence-node coherence-node--centre coherence-kind--{escape_html(centre.kind)}") + "\n")
+    parts.append(_node(centre, f"coherence-node coherence-node--centre coherence-kind--{html_attribute(centre.kind)}") + "\n")
     for box in layout.boxes:
-        node = _node(box, f'coherence-node coherence-kind--{escape_html(box.kind)} coherence-status--{escape_html(box.status)}" '
-                          f'data-id="{escape_html(box.id)}')
-        parts.append(f'<a href="{escape_html(box.url)}">{node}</a>' if box.url else node)
+        node = _node(box, f'coherence-node coherence-kind--{html_attribute(box.kind)} coherence-status--{html_attribute(box.status)}" '
+                          f'data-id="{html_attribute(box.id)}')
+        parts.append(f'<a href="{html_attribute(box.url)}">{node}</a>' if box.url else node)
     if layout.more_left:
         parts.append(f'<text class="coherence-more" x="88" y="{layout.height - 8}" text-anchor="middle">'
                      f'+{layout.more_left} more (listed above)</text>')

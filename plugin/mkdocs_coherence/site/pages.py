@@ -25,27 +25,9 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from mkdocs_coherence.site.escape import markdown_text
 from mkdocs_coherence.site.render import template_environment
 from mkdocs_coherence.site.model import RULES, SiteModel, TIERS, category, relative_url, tier_of, what_to_do
-
-# Characters with a meaning in Markdown, its usual extensions (tables, attr_list, emoji,
-# arithmatex, magiclink, critic, …) or HTML: written as numeric character references.
-_SPECIAL = set("&<>\"'\\`*_{}[]()#+!|~^=:$@")
-_ANY_SPECIAL = re.compile("[" + re.escape("".join(sorted(_SPECIAL))) + "]")
-_REFERENCES = {c: f"&#{ord(c)};" for c in _SPECIAL}
-
-
-def markdown_text(value) -> str:
-    """Inline Markdown that displays `value` literally: one line, specials as `&#NN;`. The same
-    text is also valid HTML, so the HTML blocks of a page print values through it too."""
-    if value is None:
-        return ""
-    return _ANY_SPECIAL.sub(_reference, " ".join(str(value).split()))
-
-
-def _reference(match: re.Match) -> str:
-    return _REFERENCES[match.group()]
-
 
 def _finalize(value):
     if isinstance(value, Markup) or hasattr(value, "__html__"):

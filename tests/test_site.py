@@ -209,7 +209,8 @@ def test_front_matter_is_escaped_in_every_output(tmp_path):
     assert json.loads(script.removeprefix("window.coherenceGraph = ").rstrip(";\n")) == data
     llms = (site_dir / "llms.txt").read_text()
     hostile_line = next(line for line in llms.splitlines() if line.startswith("- [hostile:"))
-    assert hostile_line.count("](") == 1  # the title cannot add a link of its own
+    assert len(re.findall(r"(?<!\\)\]\(", hostile_line)) == 1  # the title cannot add a link of its own
+    assert "<script>" not in llms and "<img" not in llms and not re.search(r"(?<!\\)\]\(javascript:", llms)
 
 
 def test_rebuild_after_an_edit_shows_the_new_state_everywhere(tmp_path):

@@ -78,14 +78,14 @@ def plain_markdown(value: Any) -> str:
     return line
 
 
-_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f<>()\[\]\"'`\\]")
+_URL_UNSAFE = re.compile(r"[^\x21-\x7e]|[<>()\[\]\"'`\\]")  # site URLs are percent-encoded ASCII
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def safe_link_target(url: str | None) -> str | None:
     """`url` when a plain-Markdown link may point at it: http(s), or relative without a
     scheme; None for `javascript:`, `data:` and every other scheme, and for anything that
-    could end the link's parentheses."""
+    could end the link's parentheses or hide in it (spaces, controls, anything not ASCII)."""
     if not url or _URL_UNSAFE.search(url):
         return None
     scheme = _SCHEME.match(url)

@@ -83,14 +83,15 @@ def test_plain_adjacency_lists_what_networkx_lists_in_the_same_order(tmp_path):
     graph = _report(tmp_path).graph
     assert {"checkout", "customer", "ADR-0001", "ADR-0002"} <= set(graph.index)
     g = graph.graph
-    assert list(graph.edges()) == list(g.edges(data=True))
+    assert list(graph.edges()) == [(u, v, d["edge"]) for u, v, d in g.edges(data=True)]
     assert len(list(graph.edges())) > 8
     for node in g.nodes:
-        assert [(u, d) for u, _, d in g.in_edges(node, data=True)] == graph.references_to(node)
-        assert [(v, d) for _, v, d in g.out_edges(node, data=True)] == [
-            (v, d) for v, datas in graph.succ[node].items() for d in datas]
+        assert [d["edge"] for _, _, d in g.in_edges(node, data=True)] == graph.in_edges(node)
+        assert [d["edge"] for _, _, d in g.out_edges(node, data=True)] == graph.out_edges(node) == [
+            e for edges in graph.succ[node].values() for e in edges]
     for edge_type in ("uses", "changes", "depends_on", "supersedes", "assumes", "resolves", "affects"):
-        assert graph.edges_of_type(edge_type) == [e for e in g.edges(data=True) if e[2]["type"] == edge_type]
+        assert graph.edges_of_type(edge_type) == [(u, v, d["edge"]) for u, v, d in g.edges(data=True)
+                                                  if d["edge"].type == edge_type]
     assert dict(g.nodes(data=True))["checkout"] == {"kind": "intent", "status": "active", "title": "Checkout",
                                                      "path": "docs/intents/checkout.md"}
 

@@ -223,18 +223,20 @@ def _renumber(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.check import check, load_corpus
     from mkdocs_coherence.core.graph import build_graph
-    from mkdocs_coherence.site.graph_export import UnknownNode, render_graph
+    from mkdocs_coherence.site.graph_export import UnknownNode, as_json, render_diagram
 
     settings, error = _settings(args)
     if error:
         return _fail(error)
     if args.depth < 0:
         return _fail("--depth must be 0 or more")
-    graph = build_graph(load_corpus(settings))
     try:
-        print(render_graph(graph, args.format, args.around, args.depth))
+        if args.format == "json":  # graph.json's shape: the findings too
+            print(as_json(check(settings), args.around, args.depth))
+        else:  # a diagram needs only the graph
+            print(render_diagram(build_graph(load_corpus(settings)), args.format, args.around, args.depth))
     except UnknownNode as problem:
         return _fail(str(problem))
     return EXIT_CLEAN

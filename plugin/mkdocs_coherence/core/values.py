@@ -122,6 +122,9 @@ class VersionRange:
     text: str
     clauses: tuple[tuple[str, Version], ...]
 
+    def __str__(self) -> str:
+        return self.text
+
     def contains(self, version: Version) -> bool:
         for op, bound in self.clauses:
             if not _COMPARE[op](version, bound):

@@ -57,11 +57,11 @@ _FAR = __import__("datetime").date.max
 
 
 def supersede_mismatch(ctx: Context) -> Iterator[Finding]:
-    for source, target, data in ctx.graph.edges_of_type("supersedes"):
+    for source, target, edge in ctx.graph.edges_of_type("supersedes"):
         if source == target:
             continue
         newer, older = ctx.graph.index[source], ctx.graph.index[target]
-        if data.get("derived"):
+        if edge.derived:
             # The older one says "superseded by newer": the newer one must be accepted.
             if newer.status != "accepted":
                 yield Finding(

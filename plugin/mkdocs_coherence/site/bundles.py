@@ -16,7 +16,7 @@ from mkdocs_coherence.core.loader import SourceCache
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.site.escape import markdown_code, markdown_fence, plain_markdown
 from mkdocs_coherence.site.model import json_safe, one_line
-from mkdocs_coherence.core.values import parse_range, parse_version, show_fact
+from mkdocs_coherence.core.values import show_fact
 
 CONTRACT_EDGES = ("uses", "changes", "depends_on", "assumes")
 
@@ -133,10 +133,8 @@ class ContextBundles:
         report = self.report
         graph, index = report.graph, report.graph.index
         document = index[document_id]
-        out_edges = sorted(((document.id, target, data) for target, datas in graph.succ[document.id].items()
-                            for data in datas), key=lambda e: (e[1], e[2].get("type") or ""))
-        in_edges = sorted(((source_id, document.id, data) for source_id, datas in graph.pred[document.id].items()
-                           for data in datas), key=lambda e: (e[0], e[2].get("type") or ""))
+        out_edges = sorted(graph.out_edges(document.id), key=lambda e: (e.target, e.type))
+        in_edges = sorted(graph.in_edges(document.id), key=lambda e: (e.source, e.type))
 
         lines = [f"# Context: {text(document.id)} — {text(document.title)}", ""]
         facts = [document.kind, f"status {_status(report, document)}", markdown_code(document.rel)]
@@ -155,19 +153,18 @@ class ContextBundles:
 
         # Contracts it relies on, and how it pins them.
         contracts: dict[str, list[str]] = {}
-        for _, target, data in out_edges:
-            other = index.get(target)
-            if other is None or other.kind != "contract" or data.get("type") not in CONTRACT_EDGES:
+        for edge in out_edges:
+            other = index.get(edge.target)
+            if other is None or other.kind != "contract" or edge.type not in CONTRACT_EDGES:
                 continue
-            how = data.get("type")
-            if data.get("range"):
-                pinned, version = parse_range(data["range"]), parse_version(other.values.get("version"))
-                verdict = "" if not (pinned and version) else (" (matches)" if pinned.contains(version)
-                                                              else f" (does NOT match {version})")
-                how += f" @{data['range']}{verdict}"
-            if data.get("fact"):
-                how += f" {data['fact']}"
-            contracts.setdefault(target, []).append(how)
+            how = edge.type
+            if edge.range is not None:
+                matches = edge.matches(other.version)
+                verdict = "" if matches is None else " (matches)" if matches else f" (does NOT match {other.version})"
+                how += f" @{edge.range.text}{verdict}"
+            if edge.fact:
+                how += f" {edge.fact}"
+            contracts.setdefault(edge.target, []).append(how)
         lines += ["## Contracts it uses or changes", ""]
         if not contracts:
             lines += ["None.", ""]
@@ -184,10 +181,10 @@ class ContextBundles:
             for source_id, edge_type in report.graph.standing_decisions_into.get(subject, ()):
                 if source_id != document.id:
                     decisions.setdefault(source_id, set()).add(f"{edge_type} {subject}")
-        for _, target, data in out_edges:
-            if target in index and _standing(report, index[target]):
-                decisions.setdefault(target, set()).add(f"{data.get('type')} from this document"
-                                                        + (f" ({data['fact']})" if data.get("fact") else ""))
+        for edge in out_edges:
+            if edge.target in index and _standing(report, index[edge.target]):
+                decisions.setdefault(edge.target, set()).add(f"{edge.type} from this document"
+                                                             + (f" ({edge.fact})" if edge.fact else ""))
         goal = document.values.get("goal")
         if goal:
             for other_id in report.graph.ranking_decisions.get(goal, ()):
@@ -205,8 +202,8 @@ class ContextBundles:
 
         # Every other link, both ways, so nothing around it is missing.
         covered = set(contracts) | set(decisions)
-        others = [(f"{data.get('type')} →", target) for _, target, data in out_edges if target not in covered]
-        others += [(f"← {data.get('type')}", source_id) for source_id, _, data in in_edges if source_id not in covered]
+        others = [(f"{edge.type} →", edge.target) for edge in out_edges if edge.target not in covered]
+        others += [(f"← {edge.type}", edge.source) for edge in in_edges if edge.source not in covered]
         lines += ["## Other links", ""]
         if not others:
             lines += ["None.", ""]

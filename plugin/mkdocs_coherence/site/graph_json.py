@@ -8,9 +8,11 @@ that breaks a reader bumps the version.
 from __future__ import annotations
 
 import json
+from datetime import date
 from importlib.resources import files as package_files
 
 from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.graph import Edge
 from mkdocs_coherence.site.escape import plain_markdown, plain_markdown_link, safe_link_target
 from mkdocs_coherence.site.model import SiteModel, category, json_safe, one_line, tier_of
 
@@ -36,10 +38,26 @@ def front_matter(document) -> dict:
     return json_safe(data)
 
 
-def graph_data(model: SiteModel, context_url=lambda document_id: None) -> dict:
+def edge_data(edge: Edge) -> dict:
+    """One edge as graph.json writes it (`range` as the author wrote it)."""
+    data = {"source": edge.source, "target": edge.target, "type": edge.type, "line": edge.line}
+    if edge.range is not None:
+        data["range"] = edge.range.text
+    if edge.fact:
+        data["fact"] = edge.fact
+    if edge.derived:
+        data["derived"] = True
+    return data
+
+
+def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set[str] | None = None) -> dict:
+    """graph.json: the site publishes it, `coherence graph --format json` prints it (with no
+    URLs). `only`: the ids to keep (a neighbourhood), with the edges among them, their
+    unresolved references and the findings that name one of them."""
     report = model.report
+    documents = model.documents if only is None else [d for d in model.documents if d.id in only]
     per_document: dict[str, dict[str, int]] = {}
-    for document in model.documents:
+    for document in documents:
         active, waived, _ = model.findings_about(document)
         per_document[document.id] = {
             "errors": sum(1 for f in active if f.severity and f.severity.label == "error"),
@@ -53,6 +71,7 @@ def graph_data(model: SiteModel, context_url=lambda document_id: None) -> dict:
         "title": d.title,
         "status": d.status,
         "effective_status": model.graph.effective_status(d),
+        "date": d.values["date"].isoformat() if isinstance(d.values.get("date"), date) else None,
         "path": d.rel,
         "url": model.url(d.id),
         "context": context_url(d.id),
@@ -60,31 +79,27 @@ def graph_data(model: SiteModel, context_url=lambda document_id: None) -> dict:
         "owners": [str(o) for o in d.owners],
         "findings": per_document[d.id],
         "front_matter": front_matter(d),
-    } for d in sorted(model.documents, key=lambda d: d.id)]
-    edges = []
-    for e in model.edges:
-        edge = {"source": e.source, "target": e.target, "type": e.type}
-        if e.range:
-            edge["range"] = e.range
-        if e.fact:
-            edge["fact"] = e.fact
-        if e.derived:
-            edge["derived"] = True
-        edge["line"] = e.line
-        edges.append(edge)
+    } for d in sorted(documents, key=lambda d: d.id)]
+    kept = (lambda document_id: True) if only is None else only.__contains__
+    edges = [edge_data(e) for e in model.edges if kept(e.source) and kept(e.target)]
     unresolved = sorted(({"source": d.id, "key": r.key, "reference": r.raw, "line": r.line}
-                         for d, r in report.graph.unresolved),
+                         for d, r in report.graph.unresolved if kept(d.id)),
                         key=lambda u: (u["source"], u["key"], u["reference"], u["line"] or 0))
-    findings = ([_finding(f, "active") for f in report.findings] + [_finding(f, "waived") for f in report.waived]
-                + [_finding(f, "resolved") for f in report.resolved])
+    active, waived, resolved = report.findings, report.waived, report.resolved
+    if only is not None:
+        paths = {d.rel for d in documents}
+        active, waived, resolved = ([f for f in group if f.path in paths or any(i in only for i in f.ids)]
+                                    for group in (active, waived, resolved))
+    findings = ([_finding(f, "active") for f in active] + [_finding(f, "waived") for f in waived]
+                + [_finding(f, "resolved") for f in resolved])
     return {
         "version": GRAPH_JSON_VERSION,
         "summary": {
             "documents": len(nodes), "edges": len(edges), "unresolved": len(unresolved),
-            "errors": sum(1 for f in report.findings if f.severity and f.severity.label == "error"),
-            "warnings": sum(1 for f in report.findings if f.severity and f.severity.label == "warning"),
-            "infos": sum(1 for f in report.findings if f.severity and f.severity.label == "info"),
-            "waived": len(report.waived), "resolved": len(report.resolved),
+            "errors": sum(1 for f in active if f.severity and f.severity.label == "error"),
+            "warnings": sum(1 for f in active if f.severity and f.severity.label == "warning"),
+            "infos": sum(1 for f in active if f.severity and f.severity.label == "info"),
+            "waived": len(waived), "resolved": len(resolved),
             "incomplete": report.incomplete,
         },
         "nodes": nodes,

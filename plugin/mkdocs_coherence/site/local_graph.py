@@ -14,7 +14,7 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from mkdocs_coherence.core.graph import Graph
+from mkdocs_coherence.core.graph import Edge, Graph
 from mkdocs_coherence.site.escape import html_attribute, html_text
 
 MAX_PER_SIDE = 8
@@ -80,12 +80,12 @@ def local_graph(graph: Graph, document_id: str, url_of: Callable[[str], str | No
     if document_id not in graph.succ:
         return None
     links: dict[str, dict[str, list[str]]] = {}  # neighbour -> {"out": [...], "in": [...]}
-    for target, datas in graph.succ[document_id].items():
+    for target, edges in graph.succ[document_id].items():
         if target != document_id:
-            links.setdefault(target, {"out": [], "in": []})["out"].extend(_edge_label(data) for data in datas)
-    for source, datas in graph.pred[document_id].items():
+            links.setdefault(target, {"out": [], "in": []})["out"].extend(_edge_label(edge) for edge in edges)
+    for source, edges in graph.pred[document_id].items():
         if source != document_id:
-            links.setdefault(source, {"out": [], "in": []})["in"].extend(_edge_label(data) for data in datas)
+            links.setdefault(source, {"out": [], "in": []})["in"].extend(_edge_label(edge) for edge in edges)
     if not links:
         return None
     right = sorted(n for n, l in links.items() if l["out"])
@@ -122,11 +122,8 @@ def local_graph(graph: Graph, document_id: str, url_of: Callable[[str], str | No
     return result
 
 
-def _edge_label(data: dict) -> str:
-    label = data.get("type") or "depends_on"
-    if data.get("range"):
-        label += f" @{data['range']}"
-    return label
+def _edge_label(edge: Edge) -> str:
+    return f"{edge.type} @{edge.range.text}" if edge.range is not None else edge.type
 
 
 _DEFS = ('<defs><marker id="coherence-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '

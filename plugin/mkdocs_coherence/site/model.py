@@ -17,7 +17,8 @@ from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.findings import RULES, Finding, Severity
 from mkdocs_coherence.core.graph import Edge
 from mkdocs_coherence.core.model import Document
-from mkdocs_coherence.core.values import KINDS, STATUSES, Version, VersionRange, parse_measure, parse_target
+from mkdocs_coherence.core.values import (KINDS, STATUSES, Version, VersionRange, latest_outcomes, parse_measure,
+                                          parse_target)
 
 TIERS = tuple(dict.fromkeys(rule.tier for rule in RULES.values()))
 CONFLICT_TIERS = ("semantic", "strategic", "decision")
@@ -155,9 +156,7 @@ class Outcome:
 
 
 def outcome_of(document: Document) -> Outcome:
-    from mkdocs_coherence.rules.outcome import _latest_outcomes  # one reading of "latest outcome" for rules and site
-
-    latest = _latest_outcomes(document.values)
+    latest = latest_outcomes(document.values)
     outcome = Outcome()
     for criterion in document.values.get("success", []) or []:
         if not isinstance(criterion, dict):

@@ -147,3 +147,19 @@ def test_a_loop_is_still_named(tmp_path):
 def _report_of(tmp_path, tree):
     root = write_tree(tmp_path / "project", {"mkdocs.yml": "site_name: t\n", **tree})
     return check(parse_settings({}, config_dir=root, docs_dir=root / "docs"))
+
+
+def test_an_edge_keeps_its_reference_and_answers_the_pin_once(tmp_path):
+    report = _report_of(tmp_path, {
+        "docs/contracts/profile.md": "---\nversion: '2.1.0'\nstatus: active\n---\n# Profile\n",
+        "docs/intents/a.md": "---\nstatus: draft\nuses: ['profile@>=2.2,<3']\n---\n# A\n",
+        "docs/intents/b.md": "---\nstatus: draft\nuses: [profile@2]\n---\n# B\n",
+    })
+    graph = report.graph
+    profile = graph.index["profile"]
+    (a,), (b,) = graph.out_edges("a"), graph.out_edges("b")
+    assert a.reference is graph.index["a"].references[0] and a.range is a.reference.range  # parsed once
+    assert (a.type, a.range.text, b.range.text) == ("uses", ">=2.2,<3", "2")
+    assert (a.matches(profile.version), b.matches(profile.version)) == (False, True)
+    assert a.matches(None) is None
+    assert [f.rule for f in report.findings if "a" in f.ids] == ["version-mismatch"]  # the rule's answer, too

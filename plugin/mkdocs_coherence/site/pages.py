@@ -23,9 +23,9 @@ from typing import Iterable
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from mkdocs_coherence.site.escape import markdown_text
+from mkdocs_coherence.site.escape import html_attribute, markdown_text
 from mkdocs_coherence.site.render import template_environment
 from mkdocs_coherence.site.model import RULES, SiteModel, TIERS, category, relative_url, tier_of, what_to_do
 
@@ -105,7 +105,7 @@ def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str,
 
         def href(url: str, here=here, hrefs=hrefs) -> Markup:
             if url not in hrefs:
-                hrefs[url] = Markup(escape(quote(relative_url(url, here), safe="/#%.:-_~")))
+                hrefs[url] = Markup(html_attribute(quote(relative_url(url, here), safe="/#%.:-_~")))
             return hrefs[url]
 
         def link(document_id: str, title: str | None = None, links=links, href=href) -> Markup:
@@ -127,11 +127,11 @@ def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str,
 
         def page(name: str, anchor: str = "") -> Markup:
             """A Markdown link target to another generated page (they share one folder)."""
-            return Markup(escape(quote(f"{name}.md" + (f"#{anchor}" if anchor else ""), safe="/#%.:-_~")))
+            return Markup(html_attribute(quote(f"{name}.md" + (f"#{anchor}" if anchor else ""), safe="/#%.:-_~")))
 
         def src(uri: str, folder=posixpath.dirname(sources[spec.name])) -> Markup:
             """A Markdown link target to a generated file, relative to this page's source."""
-            return Markup(escape(quote(posixpath.relpath(uri, folder or "."), safe="/#%.:-_~")))
+            return Markup(html_attribute(quote(posixpath.relpath(uri, folder or "."), safe="/#%.:-_~")))
 
         blocks = HtmlBlocks()
         context = {

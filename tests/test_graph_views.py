@@ -84,14 +84,15 @@ def test_plain_adjacency_lists_what_networkx_lists_in_the_same_order(tmp_path):
     graph = _report(tmp_path).graph
     assert {"checkout", "customer", "ADR-0001", "ADR-0002"} <= set(graph.index)
     g = graph.graph
-    assert list(graph.edges()) == list(g.edges(data=True))
+    assert list(graph.edges()) == [(u, v, d["edge"]) for u, v, d in g.edges(data=True)]
     assert len(list(graph.edges())) > 8
     for node in g.nodes:
-        assert [(u, d) for u, _, d in g.in_edges(node, data=True)] == graph.references_to(node)
-        assert [(v, d) for _, v, d in g.out_edges(node, data=True)] == [
-            (v, d) for v, datas in graph.succ[node].items() for d in datas]
+        assert [d["edge"] for _, _, d in g.in_edges(node, data=True)] == graph.in_edges(node)
+        assert [d["edge"] for _, _, d in g.out_edges(node, data=True)] == graph.out_edges(node) == [
+            e for edges in graph.succ[node].values() for e in edges]
     for edge_type in ("uses", "changes", "depends_on", "supersedes", "assumes", "resolves", "affects"):
-        assert graph.edges_of_type(edge_type) == [e for e in g.edges(data=True) if e[2]["type"] == edge_type]
+        assert graph.edges_of_type(edge_type) == [(u, v, d["edge"]) for u, v, d in g.edges(data=True)
+                                                  if d["edge"].type == edge_type]
     assert dict(g.nodes(data=True))["checkout"] == {"kind": "intent", "status": "active", "title": "Checkout",
                                                      "path": "docs/intents/checkout.md"}
 
@@ -148,3 +149,19 @@ def test_a_loop_is_still_named(tmp_path):
 def _report_of(tmp_path, tree):
     root = write_tree(tmp_path / "project", {"mkdocs.yml": "site_name: t\n", **tree})
     return check(parse_settings({}, config_dir=root, docs_dir=root / "docs", catalogue=RULES))
+
+
+def test_an_edge_keeps_its_reference_and_answers_the_pin_once(tmp_path):
+    report = _report_of(tmp_path, {
+        "docs/contracts/profile.md": "---\nversion: '2.1.0'\nstatus: active\n---\n# Profile\n",
+        "docs/intents/a.md": "---\nstatus: draft\nuses: ['profile@>=2.2,<3']\n---\n# A\n",
+        "docs/intents/b.md": "---\nstatus: draft\nuses: [profile@2]\n---\n# B\n",
+    })
+    graph = report.graph
+    profile = graph.index["profile"]
+    (a,), (b,) = graph.out_edges("a"), graph.out_edges("b")
+    assert a.reference is graph.index["a"].references[0] and a.range is a.reference.range  # parsed once
+    assert (a.type, a.range.text, b.range.text) == ("uses", ">=2.2,<3", "2")
+    assert (a.matches(profile.version), b.matches(profile.version)) == (False, True)
+    assert a.matches(None) is None
+    assert [f.rule for f in report.findings if "a" in f.ids] == ["version-mismatch"]  # the rule's answer, too

@@ -109,10 +109,15 @@ def test_graph_json_validates_against_its_published_schema(example_site):
     jsonschema.validate(data, schema)
     assert data["version"] == 1
     assert len(data["nodes"]) == 9 and len(data["findings"]) == 9
-    # Every edge `coherence graph` knows, none dropped.
-    cli = json.loads(run_cli("graph", str(EXAMPLE), "--format", "json").stdout)
-    assert sorted((e["source"], e["target"], e["type"]) for e in data["edges"]) == \
-        sorted((e["source"], e["target"], e["type"]) for e in cli["edges"])
+    # `coherence graph --format json` prints the same document, by the same serializer, without URLs.
+    printed = run_cli("graph", str(EXAMPLE), "--format", "json").stdout
+    cli = json.loads(printed)
+    jsonschema.validate(cli, schema)
+    assert all(n.pop("url") is None and n.pop("context") is None for n in cli["nodes"])
+    assert cli == {**data, "nodes": [{k: v for k, v in n.items() if k not in ("url", "context")}
+                                     for n in data["nodes"]]}
+    assert printed == json.dumps(json.loads(printed), ensure_ascii=False, sort_keys=True,
+                                 separators=(",", ":")) + "\n"  # graph.json's bytes: compact, sorted
     node = next(n for n in data["nodes"] if n["id"] == "order-tracking")
     assert node["front_matter"]["shipped"] == "2026-06-15"  # dates as ISO strings
     assert node["url"] == "intents/order-tracking/" and node["context"] == "context/order-tracking.md"
@@ -209,7 +214,8 @@ def test_front_matter_is_escaped_in_every_output(tmp_path):
     assert json.loads(script.removeprefix("window.coherenceGraph = ").rstrip(";\n")) == data
     llms = (site_dir / "llms.txt").read_text()
     hostile_line = next(line for line in llms.splitlines() if line.startswith("- [hostile:"))
-    assert hostile_line.count("](") == 1  # the title cannot add a link of its own
+    assert len(re.findall(r"(?<!\\)\]\(", hostile_line)) == 1  # the title cannot add a link of its own
+    assert "<script>" not in llms and "<img" not in llms and not re.search(r"(?<!\\)\]\(javascript:", llms)
 
 
 def test_rebuild_after_an_edit_shows_the_new_state_everywhere(tmp_path):

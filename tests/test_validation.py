@@ -114,6 +114,6 @@ def test_superseded_by_in_a_madr_status_links_both_decisions(tmp_path):
         "decisions/0003-c.md": "---\nstatus: superseded by ADR-4\n---\n# C\n",
         "decisions/0004-d.md": "---\nstatus: accepted\n---\n# D\n",
     })
-    edges = {(u, v, t) for u, v, t in report.graph.graph.edges(data="type")}
+    edges = {(u, v, edge.type) for u, v, edge in report.graph.edges()}
     assert edges == {("ADR-0002", "ADR-0001", "supersedes"), ("ADR-0004", "ADR-0003", "supersedes")}
     assert [f.rule for f in report.findings] == ["missing-alternatives"] * 2  # of the two accepted ones

@@ -221,9 +221,13 @@ def test_graph_json_gives_every_node_id_kind_path_title_status_and_date(site):
     result = run_cli("graph", str(site(GRAPHED)), "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
+    schema = json.loads((REPO / "plugin" / "mkdocs_coherence" / "schemas" / "graph.schema.json").read_text())
+    jsonschema.validate(data, schema)  # the shape of the site's graph.json
     nodes = {n["id"]: n for n in data["nodes"]}
-    assert nodes["ADR-0001"] == {"id": "ADR-0001", "kind": "decision", "path": "decisions/0001-x.md",
-                                 "title": "1. X", "status": "accepted", "date": "2026-01-31"}
+    assert {key: nodes["ADR-0001"][key] for key in ("id", "kind", "path", "title", "status", "date")} == {
+        "id": "ADR-0001", "kind": "decision", "path": "decisions/0001-x.md", "title": "1. X", "status": "accepted",
+        "date": "2026-01-31"}
+    assert nodes["a"]["date"] is None and nodes["a"]["url"] is None
     assert nodes["profile"]["path"] == "docs/contracts/profile.md"
     assert {(e["source"], e["target"], e["type"]) for e in data["edges"]} == {("a", "profile", "uses"),
                                                                             ("far", "a", "depends_on")}

@@ -7,14 +7,13 @@ settled) are listed as suppressed, never hidden and never counted.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import re
 
 from mkdocs_coherence import __version__
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.rules.catalogue import RULES
+from mkdocs_coherence.site.escape import plain_markdown
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -115,19 +114,12 @@ def as_sarif(report: Report) -> str:
 
 # --- Markdown for a pull-request comment -----------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~])")
 _ICON = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟡 warning", Severity.INFO: "🔵 info"}
 
 
-def md_escape(text: str) -> str:
-    """Text that renders as itself inside a GitHub Markdown table cell (no HTML, no links)."""
-    text = " ".join(str(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
 def _row(finding: Finding, label: str) -> str:
-    where = md_escape(finding.location)
-    return f"| {label} | {md_escape(finding.rule)} | {where} | {md_escape(finding.message)} |"
+    where = plain_markdown(finding.location)
+    return f"| {label} | {plain_markdown(finding.rule)} | {where} | {plain_markdown(finding.message)} |"
 
 
 def as_markdown(report: Report) -> str:
@@ -136,7 +128,7 @@ def as_markdown(report: Report) -> str:
     lines = [COMMENT_MARKER]
     if report.incomplete:
         lines.append(f"### ⚠️ coherence: incomplete — {len(report.corpus.unreadable)} unreadable files"
-                     + (f", crashed rules: {md_escape(', '.join(report.crashed_rules))}" if report.crashed_rules else ""))
+                     + (f", crashed rules: {plain_markdown(', '.join(report.crashed_rules))}" if report.crashed_rules else ""))
     elif not report.findings:
         lines.append(f"### ✅ coherence: no findings in {documents} documents")
     else:
@@ -144,9 +136,9 @@ def as_markdown(report: Report) -> str:
     if report.findings:
         lines += ["", "| severity | rule | where | what to do |", "|---|---|---|---|"]
         lines += [_row(f, _ICON[_severity(f)]) for f in report.findings]
-    quiet = [(f, "waived" + (f": {md_escape(f.waiver.reason)}" if f.waiver and f.waiver.reason else ""))
+    quiet = [(f, "waived" + (f": {plain_markdown(f.waiver.reason)}" if f.waiver and f.waiver.reason else ""))
              for f in report.waived]
-    quiet += [(f, "settled by " + md_escape(", ".join(getattr(f, "resolved_by", ()) or ())))
+    quiet += [(f, "settled by " + plain_markdown(", ".join(getattr(f, "resolved_by", ()) or ())))
               for f in getattr(report, "resolved", [])]
     if quiet:
         lines += ["", f"<details><summary>{len(quiet)} waived or settled</summary>", "",

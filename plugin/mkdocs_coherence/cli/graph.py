@@ -17,18 +17,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.check import check, load_corpus
     from mkdocs_coherence.core.graph import build_graph
-    from mkdocs_coherence.site.graph_export import UnknownNode, render_graph
+    from mkdocs_coherence.site.graph_export import UnknownNode, as_json, render_diagram
 
     settings = load_settings(args)
     if settings is None:
         return EXIT_UNKNOWN
     if args.depth < 0:
         return fail("--depth must be 0 or more")
-    graph = build_graph(load_corpus(settings))
     try:
-        print(render_graph(graph, args.format, args.around, args.depth))
+        if args.format == "json":  # graph.json's shape: the findings too
+            print(as_json(check(settings), args.around, args.depth))
+        else:  # a diagram needs only the graph
+            print(render_diagram(build_graph(load_corpus(settings)), args.format, args.around, args.depth))
     except UnknownNode as problem:
         return fail(str(problem))
     return EXIT_CLEAN

@@ -6,6 +6,7 @@ import json
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.findings import Finding, Severity
+from mkdocs_coherence.site.escape import github_annotation, terminal_text
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
 JSON_FORMAT_VERSION = 1
@@ -34,12 +35,14 @@ def as_json(report: Report) -> str:
 
 
 def _text_line(finding: Finding, waived: bool = False) -> str:
+    """One finding, one line: everything that came from a document goes through
+    `terminal_text`, so no id, title or reason can start a line of its own."""
     label = "waived" if waived else "resolved" if finding.resolved_by else finding.severity.label
-    line = f"{finding.location}: {label} [{finding.rule}] {finding.message}"
+    line = f"{terminal_text(finding.location, line_start=True)}: {label} [{finding.rule}] {terminal_text(finding.message)}"
     if waived and finding.waiver and finding.waiver.reason:
-        line += f" (waived: {finding.waiver.reason})"
+        line += f" (waived: {terminal_text(finding.waiver.reason)})"
     if finding.resolved_by:
-        line += f" (settled by {', '.join(finding.resolved_by)})"
+        line += f" (settled by {terminal_text(', '.join(finding.resolved_by))})"
     return line
 
 
@@ -54,16 +57,8 @@ def as_text(report: Report) -> str:
     if report.incomplete:
         tail += f"; INCOMPLETE: {len(report.corpus.unreadable)} unreadable files"
         if report.crashed_rules:
-            tail += f", crashed rules: {', '.join(report.crashed_rules)}"
+            tail += f", crashed rules: {terminal_text(', '.join(report.crashed_rules))}"
     return "\n".join(lines + [tail])
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def as_github(report: Report) -> str:
@@ -73,12 +68,12 @@ def as_github(report: Report) -> str:
     for finding, waived in [(f, False) for f in report.findings] + [(f, True) for f in report.waived]:
         props = []
         if finding.path:
-            props.append(f"file={_escape_property(finding.path)}")
+            props.append(f"file={github_annotation(finding.path, in_property=True)}")
             if finding.line:
                 props.append(f"line={finding.line}")
-        props.append(f"title={_escape_property('coherence ' + finding.rule + (' (waived)' if waived else ''))}")
+        props.append(f"title={github_annotation('coherence ' + finding.rule + (' (waived)' if waived else ''), in_property=True)}")
         kind = "notice" if waived else level[finding.severity]
-        lines.append(f"::{kind} {','.join(props)}::{_escape_data(finding.message)}")
+        lines.append(f"::{kind} {','.join(props)}::{github_annotation(finding.message)}")
     return "\n".join(lines)
 
 

@@ -41,7 +41,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(diff(rel, recorded.before.decode("utf-8"), recorded.after.decode("utf-8")))
         print(f"{rel}: would record review {recorded.reviewed.isoformat()} (dry run: nothing written)", file=sys.stderr)
         return EXIT_CLEAN
-    print(f"{recorded.document.rel}: reviewed {recorded.reviewed.isoformat()}; stamps: {stamped}")
+    from mkdocs_coherence.site.escape import terminal_text  # ids and references are document text
+
+    print(f"{terminal_text(recorded.document.rel, line_start=True)}: reviewed {recorded.reviewed.isoformat()}; "
+          f"stamps: {terminal_text(stamped)}")
     if recorded.skipped:
-        print(f"coherence: not stamped (no such document): {', '.join(recorded.skipped)}", file=sys.stderr)
+        print(f"coherence: not stamped (no such document): {terminal_text(', '.join(recorded.skipped))}",
+              file=sys.stderr)
     return EXIT_CLEAN

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from mkdocs_coherence.core.model import Corpus, Document, Reference
+from mkdocs_coherence.core.values import Version, VersionRange
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,41 +31,72 @@ def defines_authoritatively(document: Document) -> bool:
     return document.status in DEFINING_STATUSES.get(document.kind, ())
 
 
+@dataclass(slots=True, eq=False)
+class Edge:
+    """One link, typed from the graph to every output: the reference it came from (with its
+    parsed range) stays with it, so nothing downstream re-parses text."""
+
+    source: str
+    target: str
+    type: str  # uses, changes, depends_on, supersedes, resolves, affects, or assumes
+    line: int | None  # of the reference (or the assumption) in the file that states it
+    reference: Reference | None = None  # None for `assumes`: derived from a fact, not written
+    fact: str | None = None  # for `assumes`: the fact assumed
+    derived: bool = False  # stated on the target (`superseded_by`), not on the source
+
+    @property
+    def range(self) -> VersionRange | None:
+        """The version range the source pins, if any."""
+        return self.reference.range if self.reference is not None and not self.derived else None
+
+    def matches(self, version: Version | None) -> bool | None:
+        """Does the pinned range contain `version`? None when nothing is pinned or it is unknown."""
+        return self.reference.matches(version) if self.reference is not None and not self.derived else None
+
+
 @dataclass(eq=False)
 class Graph:
     index: dict[str, Document]
     unresolved: list[tuple[Document, Reference]] = field(default_factory=list)
     definers: dict[str, list[Document]] = field(default_factory=dict)  # fact -> defining documents
     superseded_by: dict[str, list[str]] = field(default_factory=dict)  # decision -> accepted successors
-    # source -> target -> edge data dicts, and target -> source -> the same dicts. Insertion order
-    # is networkx's (nodes in index order, neighbours by first edge, then edge key), so iterating
+    # source -> target -> edges, and target -> source -> the same edges. Insertion order is
+    # networkx's (nodes in index order, neighbours by first edge, then edge key), so iterating
     # these gives exactly what `graph.edges()` / `in_edges()` / `out_edges()` would.
-    succ: dict[str, dict[str, list[dict]]] = field(default_factory=dict, repr=False)
-    pred: dict[str, dict[str, list[dict]]] = field(default_factory=dict, repr=False)
-    _added: list[tuple[str, str, dict]] = field(default_factory=list, repr=False)  # in add order
-    _typed: dict[str, list[tuple[str, str, dict]]] = field(default_factory=dict, repr=False)
+    succ: dict[str, dict[str, list[Edge]]] = field(default_factory=dict, repr=False)
+    pred: dict[str, dict[str, list[Edge]]] = field(default_factory=dict, repr=False)
+    _added: list[Edge] = field(default_factory=list, repr=False)  # in add order
+    _typed: dict[str, list[tuple[str, str, Edge]]] = field(default_factory=dict, repr=False)
 
-    def add_edge(self, source: str, target: str, data: dict) -> None:
-        self.succ[source].setdefault(target, []).append(data)
-        self.pred[target].setdefault(source, []).append(data)
-        self._added.append((source, target, data))
+    def add_edge(self, edge: Edge) -> None:
+        self.succ[edge.source].setdefault(edge.target, []).append(edge)
+        self.pred[edge.target].setdefault(edge.source, []).append(edge)
+        self._added.append(edge)
         self._typed.clear()  # an edge added late must not be missing from a typed list or the networkx view
         self.__dict__.pop("graph", None)
 
-    def edges(self) -> Iterator[tuple[str, str, dict]]:
-        """(source, target, data) for every edge, in networkx's `edges(data=True)` order."""
+    def edges(self) -> Iterator[tuple[str, str, Edge]]:
+        """(source, target, edge) for every edge, in networkx's `edges(data=True)` order."""
         for source, targets in self.succ.items():
-            for target, datas in targets.items():
-                for data in datas:
-                    yield source, target, data
+            for target, edges in targets.items():
+                for edge in edges:
+                    yield source, target, edge
 
-    def edges_of_type(self, edge_type: str) -> list[tuple[str, str, dict]]:
+    def edges_of_type(self, edge_type: str) -> list[tuple[str, str, Edge]]:
         """The edges of one type, in `edges()` order; kept for the types asked for (the rare
         ones: supersedes, depends_on), so `uses` and `assumes` edges are not held twice."""
         edges = self._typed.get(edge_type)
         if edges is None:
-            edges = self._typed[edge_type] = [edge for edge in self.edges() if edge[2].get("type") == edge_type]
+            edges = self._typed[edge_type] = [edge for edge in self.edges() if edge[2].type == edge_type]
         return edges
+
+    def out_edges(self, document_id: str) -> list[Edge]:
+        """The edges from the document, in networkx's `out_edges` order."""
+        return [edge for edges in self.succ.get(document_id, {}).values() for edge in edges]
+
+    def in_edges(self, document_id: str) -> list[Edge]:
+        """The edges into the document (links the other way), in networkx's `in_edges` order."""
+        return [edge for edges in self.pred.get(document_id, {}).values() for edge in edges]
 
     @cached_property
     def graph(self) -> "nx.MultiDiGraph":
@@ -74,7 +106,7 @@ class Graph:
         graph = nx.MultiDiGraph()
         graph.add_nodes_from((d.id, {"kind": d.kind, "status": d.status, "title": d.title, "path": d.rel})
                              for d in self.index.values())
-        graph.add_edges_from((source, target, dict(data)) for source, target, data in self._added)
+        graph.add_edges_from((edge.source, edge.target, {"edge": edge}) for edge in self._added)
         return graph
 
     @cached_property
@@ -90,10 +122,10 @@ class Graph:
         """document id -> (standing decision, edge type) for each edge into it: one pass over the
         edges, so per-document context stays linear even for hubs with thousands of consumers."""
         into: dict[str, list[tuple[str, str]]] = {}
-        for source, target, data in self.edges():
+        for source, target, edge in self.edges():
             document = self.index.get(source)
             if document is not None and document.kind == "decision" and self.effective_status(document) == "accepted":
-                into.setdefault(target, []).append((source, data.get("type")))
+                into.setdefault(target, []).append((source, edge.type))
         return into
 
     @cached_property
@@ -109,10 +141,6 @@ class Graph:
     def effective_status(self, document: Document) -> str | None:
         """A decision an accepted decision supersedes is superseded, whatever its status line says."""
         return "superseded" if document.id in self.superseded_by else document.status
-
-    def references_to(self, document_id: str):
-        """(source id, edge data) for every edge into the document: links the other way."""
-        return [(source, data) for source, datas in self.pred.get(document_id, {}).items() for data in datas]
 
 
 def build_graph(corpus: Corpus) -> Graph:
@@ -133,14 +161,12 @@ def build_graph(corpus: Corpus) -> Graph:
                 continue
             reference.resolved = target.id
             if reference.key == "superseded_by":  # stated on the old decision: the edge runs new -> old
-                result.add_edge(target.id, document.id, {"type": "supersedes", "line": reference.line, "range": None,
-                                                         "derived": True})
+                result.add_edge(Edge(target.id, document.id, "supersedes", reference.line, reference, derived=True))
                 continue
-            result.add_edge(document.id, target.id, {"type": reference.key, "line": reference.line,
-                                                     "range": reference.range.text if reference.range else None})
+            result.add_edge(Edge(document.id, target.id, reference.key, reference.line, reference))
     superseded_by = result.superseded_by
-    for source, target, data in result.edges():
-        if data["type"] == "supersedes" and index[source].status == "accepted" and source != target:
+    for source, target, edge in result.edges():
+        if edge.type == "supersedes" and index[source].status == "accepted" and source != target:
             superseded_by.setdefault(target, []).append(source)
     for successors in superseded_by.values():
         successors.sort()
@@ -153,8 +179,7 @@ def build_graph(corpus: Corpus) -> Graph:
         for fact in document.assumes:
             for definer in definers.get(fact, ()):
                 if definer is not document:
-                    result.add_edge(document.id, definer.id, {"type": "assumes", "fact": fact,
-                                                              "line": document.line("assumes", fact)})
+                    result.add_edge(Edge(document.id, definer.id, "assumes", document.line("assumes", fact), fact=fact))
     return result
 
 

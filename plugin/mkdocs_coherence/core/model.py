@@ -26,6 +26,13 @@ class Reference:
     is_path: bool = False
     resolved: str | None = None  # id of the target document, once resolved
 
+    def matches(self, version: Version | None) -> bool | None:
+        """Does the range this reference pins contain `version`? None when it pins no range or
+        the version is unknown: the one answer for the rules, the site and the bundles."""
+        if self.range is None or version is None:
+            return None
+        return self.range.contains(version)
+
 
 @dataclass(slots=True)
 class Document:

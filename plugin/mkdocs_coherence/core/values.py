@@ -122,6 +122,9 @@ class VersionRange:
     text: str
     clauses: tuple[tuple[str, Version], ...]
 
+    def __str__(self) -> str:
+        return self.text
+
     def contains(self, version: Version) -> bool:
         for op, bound in self.clauses:
             if not _COMPARE[op](version, bound):
@@ -269,3 +272,17 @@ def _parse_target(value: str) -> Target | None:
     op = {"=": "==", "≥": ">=", "≤": "<="}.get(match.group(1) or ">=", match.group(1) or ">=")
     bound = parse_measure(match.group(2))
     return Target(value.strip(), op, bound) if bound else None
+
+
+def latest_outcomes(values: dict) -> dict[str, tuple[int, dict]]:
+    """metric -> (index, outcome): the most recently measured one (ties: the last written). The one
+    reading of "latest outcome", for the outcome rules and the site."""
+    latest: dict[str, tuple[int, dict]] = {}
+    for index, outcome in enumerate(values.get("outcomes", [])):
+        metric = str(outcome["metric"]).strip().lower()
+        measured = parse_date(outcome.get("measured"))
+        current = latest.get(metric)
+        if current is None or (measured or parse_date("0001-01-01")) >= (
+                parse_date(current[1].get("measured")) or parse_date("0001-01-01")):
+            latest[metric] = (index, outcome)
+    return latest

@@ -192,9 +192,9 @@ def record_review(settings: Settings, document_id: str, *, on: date | None = Non
         close = closest(document_id, graph.index)
         raise ReviewError(f"no document has the id '{document_id}'" + (f"; did you mean '{close}'?" if close else ""))
     stamps: dict[str, str] = {}
-    for _, target, data in sorted(graph.graph.out_edges(document.id, data=True), key=lambda e: e[1]):
-        if data.get("type") not in SKIPPED and target != document.id and target not in stamps:
-            stamps[target] = fingerprint(graph.index[target])
+    for edge in sorted(graph.out_edges(document.id), key=lambda e: e.target):
+        if edge.type not in SKIPPED and edge.target != document.id and edge.target not in stamps:
+            stamps[edge.target] = fingerprint(graph.index[edge.target])
     skipped = [r.raw for r in document.references if r.resolved is None and r.key != "superseded_by"]
     on = on or date.today()
     from mkdocs_coherence.edits.files import WriteRefused, atomic_write, refuse_outside

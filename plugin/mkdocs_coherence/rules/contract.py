@@ -40,14 +40,15 @@ def version_mismatch(ctx: Context) -> Iterator[Finding]:
     for document, reference, contract in ctx.shared(_contract_references):
         if reference.range is None:
             continue
-        if contract.version is None:
+        matches = reference.matches(contract.version)
+        if matches is None:  # a range, but the contract has no version
             yield Finding(
                 "version-mismatch",
                 f"{reference.key} pins '{reference.raw}', but contract '{contract.id}' declares no version; "
                 f"give {contract.rel} a `version:`",
                 document.rel, reference.line, (document.id, contract.id),
             )
-        elif not reference.range.contains(contract.version):
+        elif not matches:
             yield Finding(
                 "version-mismatch",
                 f"{reference.key} pins {contract.id}@{reference.range.text}, but contract '{contract.id}' is at "

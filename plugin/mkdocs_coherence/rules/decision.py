@@ -74,11 +74,11 @@ def supersede_mismatch(ctx: Context) -> Iterator[Finding]:
 
     What to do: set B's status to `superseded by A`, or accept A
     """
-    for source, target, data in ctx.graph.edges_of_type("supersedes"):
+    for source, target, edge in ctx.graph.edges_of_type("supersedes"):
         if source == target:
             continue
         newer, older = ctx.graph.index[source], ctx.graph.index[target]
-        if data.get("derived"):
+        if edge.derived:
             # The older one says "superseded by newer": the newer one must be accepted.
             if newer.status != "accepted":
                 yield Finding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mkdocs_coherence.core.findings import Finding, Severity
-from mkdocs_coherence.core.values import parse_date, parse_measure, parse_target
+from mkdocs_coherence.core.values import latest_outcomes, parse_measure, parse_target
 from mkdocs_coherence.rules import Context
 from mkdocs_coherence.rules.registry import Family
 
@@ -31,19 +31,6 @@ def no_success_criteria(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _latest_outcomes(values: dict) -> dict[str, tuple[int, dict]]:
-    """metric -> (index, outcome): the most recently measured one (ties: the last written)."""
-    latest: dict[str, tuple[int, dict]] = {}
-    for index, outcome in enumerate(values.get("outcomes", [])):
-        metric = str(outcome["metric"]).strip().lower()
-        measured = parse_date(outcome.get("measured"))
-        current = latest.get(metric)
-        if current is None or (measured or parse_date("0001-01-01")) >= (
-                parse_date(current[1].get("measured")) or parse_date("0001-01-01")):
-            latest[metric] = (index, outcome)
-    return latest
-
-
 @family.rule(Severity.WARNING)
 def outcome_missing(ctx: Context) -> Iterator[Finding]:
     """a shipped intent has no outcome after the grace period
@@ -61,7 +48,7 @@ def outcome_missing(ctx: Context) -> Iterator[Finding]:
             continue
         if (ctx.today - shipped).days < grace:
             continue
-        recorded = _latest_outcomes(document.values)
+        recorded = latest_outcomes(document.values)
         unmeasured = [str(s["metric"]) for s in success if str(s["metric"]).strip().lower() not in recorded]
         if unmeasured:
             yield Finding(
@@ -86,7 +73,7 @@ def outcome_missed(ctx: Context) -> Iterator[Finding]:
     for document in ctx.corpus.documents:
         if document.kind != "intent" or not document.values.get("outcomes"):
             continue
-        recorded = _latest_outcomes(document.values)
+        recorded = latest_outcomes(document.values)
         for criterion in document.values.get("success", []):
             metric = str(criterion["metric"])
             if metric.strip().lower() not in recorded:

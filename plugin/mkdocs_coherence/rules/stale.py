@@ -131,12 +131,12 @@ def _frontmatter_change(document: Document) -> Change | None:
 def _dependencies(ctx: Context, document: Document) -> list[tuple[str, str, int | None]]:
     """(target id, edge type, line) per distinct target, in the order of the front-matter."""
     seen: dict[str, tuple[str, str, int | None]] = {}
-    for target, datas in ctx.graph.succ.get(document.id, {}).items():  # networkx's out_edges order
+    for target, edges in ctx.graph.succ.get(document.id, {}).items():  # networkx's out_edges order
         if target == document.id:
             continue
-        for data in datas:
-            if data.get("type") not in NOT_DEPENDENCIES:
-                seen[target] = (target, data.get("type"), data.get("line"))
+        for edge in edges:
+            if edge.type not in NOT_DEPENDENCIES:
+                seen[target] = (target, edge.type, edge.line)
                 break
     if len(seen) < 2:
         return list(seen.values())

@@ -8,55 +8,28 @@ Plain Markdown with no links into the site, so it reads the same anywhere.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.findings import Finding
 from mkdocs_coherence.core.loader import SourceCache
 from mkdocs_coherence.core.model import Document
+from mkdocs_coherence.site.escape import markdown_code, markdown_fence, plain_markdown
 from mkdocs_coherence.site.model import json_safe, one_line
-from mkdocs_coherence.core.values import parse_range, parse_version, show_fact
+from mkdocs_coherence.core.values import show_fact
 
-_MARKDOWN_SPECIAL = "\\`*_{}[]<>#|!~"  # the backslash first: the others insert one
 CONTRACT_EDGES = ("uses", "changes", "depends_on", "assumes")
 
 
 def text(value) -> str:
-    """Inline Markdown text: one line, every character with a Markdown meaning escaped."""
-    return _text_of_str(value) if type(value) is str else _text(value)
+    """Inline text of a bundle: one line, HTML and Markdown escaped (`escape.plain_markdown`)."""
+    return _text_of_str(value) if type(value) is str else plain_markdown(one_line(value, limit=10_000))
 
 
 @lru_cache(maxsize=1 << 16)
 def _text_of_str(value: str) -> str:
     # Bundles repeat the same titles, edge types and messages: one site writes ~25 per document.
-    return _text(value)
-
-
-def _text(value) -> str:
-    line = one_line(value, limit=10_000)
-    for special in _MARKDOWN_SPECIAL:  # a few C-level scans: far cheaper than a regex or translate
-        if special in line:
-            line = line.replace(special, "\\" + special)
-    return line
-
-
-def code(value) -> str:
-    """An inline code span that no backtick in `value` can close."""
-    value = " ".join(str(value).split())
-    if value and "`" not in value:
-        return f"`{value}`"
-    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if value.startswith("`") or value.endswith("`") or not value else ""
-    return f"{fence}{pad}{value}{pad}{fence}"
-
-
-def fenced(body: str, info: str = "markdown") -> str:
-    longest = max((len(run) for run in re.findall(r"`{3,}|~{3,}", body)), default=0) \
-        if "```" in body or "~~~" in body else 0
-    fence = "`" * max(4, longest + 1)
-    return f"{fence}{info}\n{body.rstrip()}\n{fence}"
+    return plain_markdown(one_line(value, limit=10_000))
 
 
 def _fact_value(value) -> str:
@@ -68,17 +41,17 @@ def _standing(report: Report, document: Document) -> bool:
 
 
 def _status(report: Report, document: Document) -> str:
-    return report.graph.effective_status(document) or "no status"
+    return text(report.graph.effective_status(document) or "no status")
 
 
 def _finding_line(finding: Finding, label: str) -> str:
-    where = f" ({code(finding.location)})" if finding.path else ""
+    where = f" ({markdown_code(finding.location)})" if finding.path else ""
     extra = ""
     if finding.waiver is not None and finding.waiver.reason:
         extra = f" — waived because: {text(finding.waiver.reason)}"
     if finding.resolved_by:
-        extra = f" — settled by {', '.join(code(i) for i in finding.resolved_by)}"
-    return f"- **{label}** {code(finding.rule)}{where}: {text(finding.message)}{extra}"
+        extra = f" — settled by {', '.join(markdown_code(i) for i in finding.resolved_by)}"
+    return f"- **{label}** {markdown_code(finding.rule)}{where}: {text(finding.message)}{extra}"
 
 
 def bundle(report: Report, document_id: str) -> str:
@@ -105,10 +78,10 @@ class ContextBundles:
             version = contract.values.get("version")
             head = [f"### {text(contract.id)} — {text(contract.title)}", ""]
             status = (f"{_status(self.report, contract)}" + (f", version {text(version)}" if version else ", unversioned")
-                      + f" · {code(contract.rel)} · this document: ")
+                      + f" · {markdown_code(contract.rel)} · this document: ")
             tail = []
             if contract.defines:
-                tail += ["Facts:", ""] + [f"- {code(fact)}: {text(_fact_value(value))}"
+                tail += ["Facts:", ""] + [f"- {markdown_code(fact)}: {text(_fact_value(value))}"
                                           for fact, value in sorted(contract.defines.items())] + [""]
             invariants = contract.values.get("invariants") or []
             if invariants:
@@ -119,15 +92,15 @@ class ContextBundles:
     def _decision(self, decision: Document) -> tuple[str, list[str], list[str], list[str]]:
         """(head, details before "how", details after it, lines of its facts)."""
         if decision.id not in self._decisions:
-            head = f"- **{text(decision.id)}** — {text(decision.title)} ({code(decision.rel)})"
+            head = f"- **{text(decision.id)}** — {text(decision.title)} ({markdown_code(decision.rel)})"
             before, after = [], []
             if decision.values.get("date"):
                 before.append(f"decided {text(json_safe(decision.values['date']))}")
             if decision.values.get("decides"):
-                before.append(f"question {code(decision.values['decides'])}")
+                before.append(f"question {markdown_code(decision.values['decides'])}")
             if decision.values.get("priorities"):
                 after.append("priorities " + text(" > ".join(str(p) for p in decision.values["priorities"])))
-            defines = [f"    - defines {code(fact)}: {text(_fact_value(value))}"
+            defines = [f"    - defines {markdown_code(fact)}: {text(_fact_value(value))}"
                        for fact, value in sorted(decision.defines.items())]
             self._decisions[decision.id] = (head, before, after, defines)
         return self._decisions[decision.id]
@@ -141,8 +114,8 @@ class ContextBundles:
 
     def _other(self, other: Document) -> str:
         if other.id not in self._others:
-            self._others[other.id] = (f"{code(other.id)} — {text(other.title)} ({other.kind}, "
-                                      f"{_status(self.report, other)}, {code(other.rel)})")
+            self._others[other.id] = (f"{markdown_code(other.id)} — {text(other.title)} ({other.kind}, "
+                                      f"{_status(self.report, other)}, {markdown_code(other.rel)})")
         return self._others[other.id]
 
     def _text(self, document: Document) -> str:
@@ -160,41 +133,38 @@ class ContextBundles:
         report = self.report
         graph, index = report.graph, report.graph.index
         document = index[document_id]
-        out_edges = sorted(((document.id, target, data) for target, datas in graph.succ[document.id].items()
-                            for data in datas), key=lambda e: (e[1], e[2].get("type") or ""))
-        in_edges = sorted(((source_id, document.id, data) for source_id, datas in graph.pred[document.id].items()
-                           for data in datas), key=lambda e: (e[0], e[2].get("type") or ""))
+        out_edges = sorted(graph.out_edges(document.id), key=lambda e: (e.target, e.type))
+        in_edges = sorted(graph.in_edges(document.id), key=lambda e: (e.source, e.type))
 
         lines = [f"# Context: {text(document.id)} — {text(document.title)}", ""]
-        facts = [document.kind, f"status {_status(report, document)}", code(document.rel)]
+        facts = [document.kind, f"status {_status(report, document)}", markdown_code(document.rel)]
         if document.owners:
             facts.append("owners " + ", ".join(text(o) for o in document.owners))
         for key in ("version", "goal", "risk", "decides", "date"):
             if document.values.get(key):
                 facts.append(f"{key} {text(json_safe(document.values[key]))}")
         lines += [" · ".join(facts), ""]
-        lines += [f"Everything to know before working on {code(document.id)}: the document, the contracts it "
+        lines += [f"Everything to know before working on {markdown_code(document.id)}: the document, the contracts it "
                   "uses or changes with their facts and invariants, the standing decisions that affect them, "
-                  f"and open findings. Printed by {code('coherence context ' + document.id)}.", ""]
+                  f"and open findings. Printed by {markdown_code('coherence context ' + document.id)}.", ""]
 
         lines += ["## The document", ""]
-        lines += [fenced(self._text(document)), ""]
+        lines += [markdown_fence(self._text(document)), ""]
 
         # Contracts it relies on, and how it pins them.
         contracts: dict[str, list[str]] = {}
-        for _, target, data in out_edges:
-            other = index.get(target)
-            if other is None or other.kind != "contract" or data.get("type") not in CONTRACT_EDGES:
+        for edge in out_edges:
+            other = index.get(edge.target)
+            if other is None or other.kind != "contract" or edge.type not in CONTRACT_EDGES:
                 continue
-            how = data.get("type")
-            if data.get("range"):
-                pinned, version = parse_range(data["range"]), parse_version(other.values.get("version"))
-                verdict = "" if not (pinned and version) else (" (matches)" if pinned.contains(version)
-                                                              else f" (does NOT match {version})")
-                how += f" @{data['range']}{verdict}"
-            if data.get("fact"):
-                how += f" {data['fact']}"
-            contracts.setdefault(target, []).append(how)
+            how = edge.type
+            if edge.range is not None:
+                matches = edge.matches(other.version)
+                verdict = "" if matches is None else " (matches)" if matches else f" (does NOT match {other.version})"
+                how += f" @{edge.range.text}{verdict}"
+            if edge.fact:
+                how += f" {edge.fact}"
+            contracts.setdefault(edge.target, []).append(how)
         lines += ["## Contracts it uses or changes", ""]
         if not contracts:
             lines += ["None.", ""]
@@ -211,10 +181,10 @@ class ContextBundles:
             for source_id, edge_type in report.graph.standing_decisions_into.get(subject, ()):
                 if source_id != document.id:
                     decisions.setdefault(source_id, set()).add(f"{edge_type} {subject}")
-        for _, target, data in out_edges:
-            if target in index and _standing(report, index[target]):
-                decisions.setdefault(target, set()).add(f"{data.get('type')} from this document"
-                                                        + (f" ({data['fact']})" if data.get("fact") else ""))
+        for edge in out_edges:
+            if edge.target in index and _standing(report, index[edge.target]):
+                decisions.setdefault(edge.target, set()).add(f"{edge.type} from this document"
+                                                             + (f" ({edge.fact})" if edge.fact else ""))
         goal = document.values.get("goal")
         if goal:
             for other_id in report.graph.ranking_decisions.get(goal, ()):
@@ -232,8 +202,8 @@ class ContextBundles:
 
         # Every other link, both ways, so nothing around it is missing.
         covered = set(contracts) | set(decisions)
-        others = [(f"{data.get('type')} →", target) for _, target, data in out_edges if target not in covered]
-        others += [(f"← {data.get('type')}", source_id) for source_id, _, data in in_edges if source_id not in covered]
+        others = [(f"{edge.type} →", edge.target) for edge in out_edges if edge.target not in covered]
+        others += [(f"← {edge.type}", edge.source) for edge in in_edges if edge.source not in covered]
         lines += ["## Other links", ""]
         if not others:
             lines += ["None.", ""]
@@ -244,7 +214,7 @@ class ContextBundles:
         unresolved = sorted(report.graph.unresolved_of.get(document.id, [])
                             if index.get(document.id) is document else [])
         for raw in unresolved:
-            lines.append(f"- unresolved reference {code(raw)}")
+            lines.append(f"- unresolved reference {markdown_code(raw)}")
         lines.append("")
 
         active, waived, resolved = report.about(document)

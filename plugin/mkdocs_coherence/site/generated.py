@@ -12,7 +12,8 @@ from typing import Any, Callable
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.loader import SourceCache
 from mkdocs_coherence.site.bundles import ContextBundles
-from mkdocs_coherence.site.graph_json import dumps, graph_data, llms_txt, schema_text, script_safe
+from mkdocs_coherence.site.escape import script_json
+from mkdocs_coherence.site.graph_json import dumps, graph_data, llms_txt, schema_text
 from mkdocs_coherence.site.model import SiteModel
 from mkdocs_coherence.site.pages import PAGES
 
@@ -76,7 +77,7 @@ def generated_files(model: SiteModel, report: Report, sources: SourceCache | Non
     machine = {
         "graph.json": graph_json,
         "graph.schema.json": schema_text(),
-        f"{ASSETS_DIR}/graph-data.js": "window.coherenceGraph = " + script_safe(graph_json.rstrip("\n")) + ";\n",
+        f"{ASSETS_DIR}/graph-data.js": "window.coherenceGraph = " + script_json(graph_json.rstrip("\n")) + ";\n",
         "llms.txt": llms_txt(model, site_name, site_description, page_url, lambda i: bundle_urls[i]),
     }
     for uri, content in machine.items():

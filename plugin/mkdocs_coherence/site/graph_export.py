@@ -1,4 +1,5 @@
-"""`coherence graph`: the dependency graph as Mermaid, Graphviz DOT or JSON.
+"""`coherence graph`: the dependency graph as Mermaid, Graphviz DOT or JSON (the shape of the
+site's `graph.json`, written by `graph_json`).
 
 Every label is escaped for its format, so a title with quotes, brackets or `#` can never
 break the diagram or inject syntax. Output is sorted: the same tree gives the same bytes.
@@ -6,15 +7,18 @@ break the diagram or inject syntax. Output is sorted: the same tree gives the sa
 
 from __future__ import annotations
 
-import json
 from collections import deque
-from datetime import date
+from typing import TYPE_CHECKING
 
-from mkdocs_coherence.core.graph import ADR_REFERENCE, Graph
+from mkdocs_coherence.core.graph import ADR_REFERENCE, Edge, Graph
+from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.core.suggest import closest
+from mkdocs_coherence.site.escape import dot_string, mermaid_label
+
+if TYPE_CHECKING:
+    from mkdocs_coherence.check import Report
 
 GRAPH_FORMATS = ("mermaid", "dot", "json")
-GRAPH_JSON_VERSION = 1
 
 
 class UnknownNode(Exception):
@@ -38,60 +42,47 @@ def neighbourhood(graph: Graph, centre: str, depth: int) -> set[str]:
     """Nodes within `depth` links of `centre`, following links in both directions."""
     seen = {centre}
     queue = deque([(centre, 0)])
-    g = graph.graph
     while queue:
         node, distance = queue.popleft()
         if distance >= depth:
             continue
-        for other in list(g.successors(node)) + list(g.predecessors(node)):
+        for other in [*graph.succ[node], *graph.pred[node]]:
             if other not in seen:
                 seen.add(other)
                 queue.append((other, distance + 1))
     return seen
 
 
-def _date(value) -> str | None:
-    return value.isoformat() if isinstance(value, date) else None
-
-
-def selection(graph: Graph, around: str | None, depth: int) -> tuple[list, list]:
-    nodes = set(graph.graph.nodes) if around is None else neighbourhood(graph, find_node(graph, around), depth)
+def selection(graph: Graph, around: str | None, depth: int) -> tuple[list[Document], list[Edge]]:
+    nodes = set(graph.index) if around is None else neighbourhood(graph, find_node(graph, around), depth)
     node_list = [graph.index[n] for n in sorted(nodes)]
-    edges = sorted(
-        ((u, v, dict(data)) for u, v, data in graph.graph.edges(data=True) if u in nodes and v in nodes),
-        key=lambda e: (e[0], e[1], e[2].get("type") or "", e[2].get("fact") or ""))
+    edges = sorted((edge for u, v, edge in graph.edges() if u in nodes and v in nodes),
+                   key=lambda e: (e.source, e.target, e.type, e.fact or ""))
     return node_list, edges
 
 
-def as_json(graph: Graph, around: str | None = None, depth: int = 1) -> str:
-    documents, edges = selection(graph, around, depth)
-    data = {
-        "version": GRAPH_JSON_VERSION,
-        "nodes": [{"id": d.id, "kind": d.kind, "path": d.rel, "title": d.title, "status": d.status,
-                   "date": _date(d.values.get("date"))} for d in documents],
-        "edges": [{"source": u, "target": v, "type": data.get("type"),
-                   **({"range": data["range"]} if data.get("range") else {}),
-                   **({"fact": data["fact"]} if data.get("fact") else {}),
-                   **({"derived": True} if data.get("derived") else {})} for u, v, data in edges],
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False)
+def _edge_label(edge: Edge, with_fact: bool) -> str:
+    label = edge.type
+    if edge.range is not None:
+        label += f" @{edge.range.text}"
+    if with_fact and edge.fact:
+        label += f" {edge.fact}"
+    return label
+
+
+def as_json(report: Report, around: str | None = None, depth: int = 1) -> str:
+    """The graph as the site's `graph.json` has it (one serializer, one schema), without the
+    site's URLs; `around` keeps the neighbourhood and the findings that name it."""
+    from mkdocs_coherence.site.graph_json import dumps, graph_data
+    from mkdocs_coherence.site.model import SiteModel
+
+    only = None if around is None else neighbourhood(report.graph, find_node(report.graph, around), depth)
+    return dumps(graph_data(SiteModel(report, lambda document_id: None), only=only)).rstrip("\n")
 
 
 # --- Mermaid ---------------------------------------------------------------------------
 
 _MERMAID_SHAPES = {"intent": ('(["', '"])'), "contract": ('["', '"]'), "decision": ('{{"', '"}}')}
-
-
-def mermaid_text(text: str) -> str:
-    """Mermaid entity codes for everything that could end a label or start markup."""
-    text = " ".join(str(text).split())
-    out = []
-    for char in text:
-        if char in '"#<>&|[](){}`\\;' or ord(char) < 32:
-            out.append(f"#{ord(char)};")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def _label(document) -> str:
@@ -105,15 +96,10 @@ def as_mermaid(graph: Graph, around: str | None = None, depth: int = 1) -> str:
     lines = ["flowchart LR"]
     for document in documents:
         opening, closing = _MERMAID_SHAPES.get(document.kind, ('["', '"]'))
-        lines.append(f"  {names[document.id]}{opening}{mermaid_text(_label(document))}{closing}:::{document.kind}")
-    for u, v, data in edges:
-        label = data.get("type") or ""
-        if data.get("range"):
-            label += f" @{data['range']}"
-        if data.get("fact"):
-            label += f" {data['fact']}"
-        arrow = "-.->" if data.get("type") == "assumes" else "-->"
-        lines.append(f'  {names[u]} {arrow}|"{mermaid_text(label)}"| {names[v]}')
+        lines.append(f"  {names[document.id]}{opening}{mermaid_label(_label(document))}{closing}:::{document.kind}")
+    for edge in edges:
+        arrow = "-.->" if edge.type == "assumes" else "-->"
+        lines.append(f'  {names[edge.source]} {arrow}|"{mermaid_label(_edge_label(edge, True))}"| {names[edge.target]}')
     lines += ["  classDef intent fill:#e3f2fd,stroke:#1565c0",
               "  classDef contract fill:#e8f5e9,stroke:#2e7d32",
               "  classDef decision fill:#fff3e0,stroke:#ef6c00"]
@@ -125,27 +111,19 @@ def as_mermaid(graph: Graph, around: str | None = None, depth: int = 1) -> str:
 _DOT_SHAPES = {"intent": "ellipse", "contract": "box", "decision": "hexagon"}
 
 
-def dot_string(text: str) -> str:
-    """A DOT quoted string: backslashes and quotes escaped, line breaks as `\\n`."""
-    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n") + '"'
-
-
 def as_dot(graph: Graph, around: str | None = None, depth: int = 1) -> str:
     documents, edges = selection(graph, around, depth)
     lines = ["digraph coherence {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
     for document in documents:
         lines.append(f"  {dot_string(document.id)} [label={dot_string(_label(document))}, "
                      f"shape={_DOT_SHAPES.get(document.kind, 'box')}, tooltip={dot_string(document.rel)}];")
-    for u, v, data in edges:
-        label = data.get("type") or ""
-        if data.get("range"):
-            label += f" @{data['range']}"
-        style = ", style=dashed" if data.get("type") == "assumes" else ""
-        lines.append(f"  {dot_string(u)} -> {dot_string(v)} [label={dot_string(label)}{style}];")
+    for edge in edges:
+        style = ", style=dashed" if edge.type == "assumes" else ""
+        lines.append(f"  {dot_string(edge.source)} -> {dot_string(edge.target)} "
+                     f"[label={dot_string(_edge_label(edge, False))}{style}];")
     lines.append("}")
     return "\n".join(lines)
 
 
-def render_graph(graph: Graph, fmt: str, around: str | None = None, depth: int = 1) -> str:
-    return {"json": as_json, "mermaid": as_mermaid, "dot": as_dot}[fmt](graph, around, depth)
+def render_diagram(graph: Graph, fmt: str, around: str | None = None, depth: int = 1) -> str:
+    return {"mermaid": as_mermaid, "dot": as_dot}[fmt](graph, around, depth)

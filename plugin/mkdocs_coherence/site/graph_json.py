@@ -8,9 +8,12 @@ that breaks a reader bumps the version.
 from __future__ import annotations
 
 import json
+from datetime import date
 from importlib.resources import files as package_files
 
 from mkdocs_coherence.core.findings import Finding
+from mkdocs_coherence.core.graph import Edge
+from mkdocs_coherence.site.escape import plain_markdown, plain_markdown_link, safe_link_target
 from mkdocs_coherence.site.model import SiteModel, category, json_safe, one_line, tier_of
 
 GRAPH_JSON_VERSION = 1
@@ -35,10 +38,26 @@ def front_matter(document) -> dict:
     return json_safe(data)
 
 
-def graph_data(model: SiteModel, context_url=lambda document_id: None) -> dict:
+def edge_data(edge: Edge) -> dict:
+    """One edge as graph.json writes it (`range` as the author wrote it)."""
+    data = {"source": edge.source, "target": edge.target, "type": edge.type, "line": edge.line}
+    if edge.range is not None:
+        data["range"] = edge.range.text
+    if edge.fact:
+        data["fact"] = edge.fact
+    if edge.derived:
+        data["derived"] = True
+    return data
+
+
+def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set[str] | None = None) -> dict:
+    """graph.json: the site publishes it, `coherence graph --format json` prints it (with no
+    URLs). `only`: the ids to keep (a neighbourhood), with the edges among them, their
+    unresolved references and the findings that name one of them."""
     report = model.report
+    documents = model.documents if only is None else [d for d in model.documents if d.id in only]
     per_document: dict[str, dict[str, int]] = {}
-    for document in model.documents:
+    for document in documents:
         active, waived, _ = model.findings_about(document)
         per_document[document.id] = {
             "errors": sum(1 for f in active if f.severity and f.severity.label == "error"),
@@ -52,6 +71,7 @@ def graph_data(model: SiteModel, context_url=lambda document_id: None) -> dict:
         "title": d.title,
         "status": d.status,
         "effective_status": model.graph.effective_status(d),
+        "date": d.values["date"].isoformat() if isinstance(d.values.get("date"), date) else None,
         "path": d.rel,
         "url": model.url(d.id),
         "context": context_url(d.id),
@@ -59,31 +79,27 @@ def graph_data(model: SiteModel, context_url=lambda document_id: None) -> dict:
         "owners": [str(o) for o in d.owners],
         "findings": per_document[d.id],
         "front_matter": front_matter(d),
-    } for d in sorted(model.documents, key=lambda d: d.id)]
-    edges = []
-    for e in model.edges:
-        edge = {"source": e.source, "target": e.target, "type": e.type}
-        if e.range:
-            edge["range"] = e.range
-        if e.fact:
-            edge["fact"] = e.fact
-        if e.derived:
-            edge["derived"] = True
-        edge["line"] = e.line
-        edges.append(edge)
+    } for d in sorted(documents, key=lambda d: d.id)]
+    kept = (lambda document_id: True) if only is None else only.__contains__
+    edges = [edge_data(e) for e in model.edges if kept(e.source) and kept(e.target)]
     unresolved = sorted(({"source": d.id, "key": r.key, "reference": r.raw, "line": r.line}
-                         for d, r in report.graph.unresolved),
+                         for d, r in report.graph.unresolved if kept(d.id)),
                         key=lambda u: (u["source"], u["key"], u["reference"], u["line"] or 0))
-    findings = ([_finding(f, "active") for f in report.findings] + [_finding(f, "waived") for f in report.waived]
-                + [_finding(f, "resolved") for f in report.resolved])
+    active, waived, resolved = report.findings, report.waived, report.resolved
+    if only is not None:
+        paths = {d.rel for d in documents}
+        active, waived, resolved = ([f for f in group if f.path in paths or any(i in only for i in f.ids)]
+                                    for group in (active, waived, resolved))
+    findings = ([_finding(f, "active") for f in active] + [_finding(f, "waived") for f in waived]
+                + [_finding(f, "resolved") for f in resolved])
     return {
         "version": GRAPH_JSON_VERSION,
         "summary": {
             "documents": len(nodes), "edges": len(edges), "unresolved": len(unresolved),
-            "errors": sum(1 for f in report.findings if f.severity and f.severity.label == "error"),
-            "warnings": sum(1 for f in report.findings if f.severity and f.severity.label == "warning"),
-            "infos": sum(1 for f in report.findings if f.severity and f.severity.label == "info"),
-            "waived": len(report.waived), "resolved": len(report.resolved),
+            "errors": sum(1 for f in active if f.severity and f.severity.label == "error"),
+            "warnings": sum(1 for f in active if f.severity and f.severity.label == "warning"),
+            "infos": sum(1 for f in active if f.severity and f.severity.label == "info"),
+            "waived": len(waived), "resolved": len(resolved),
             "incomplete": report.incomplete,
         },
         "nodes": nodes,
@@ -99,24 +115,12 @@ def dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def script_json(data: dict) -> str:
-    """JSON safe to embed in HTML `<script>` or a JavaScript file."""
-    return script_safe(dumps(data).rstrip("\n"))
-
-
-def script_safe(json_text: str) -> str:
-    """`json_text` with `<`, `>`, `&` and the JavaScript line separators escaped, so that no
-    string can close a `<script>` element (JSON text from `dumps`, reused as it is)."""
-    return (json_text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
 def llms_txt(model: SiteModel, site_name: str, description: str | None, url_of, context_url_of) -> str:
     """llms.txt (llmstxt.org): the site, then every document with a one-line summary.
 
     `url_of(id)` and `context_url_of(id)` give the page and the context bundle (Markdown)."""
-    def text(value) -> str:  # one line, and nothing that would end the link or start Markdown
-        return one_line(value).replace("[", "(").replace("]", ")")
+    def text(value) -> str:  # one line; no tag, link or emphasis of its own
+        return plain_markdown(one_line(value))
 
     lines = [f"# {text(site_name)}", ""]
     if description:
@@ -132,11 +136,11 @@ def llms_txt(model: SiteModel, site_name: str, description: str | None, url_of, 
             continue
         lines += [f"## {heading}", ""]
         for d in documents:
-            status = model.graph.effective_status(d) or "no status"
-            page = url_of(d.id)
+            status = text(model.graph.effective_status(d) or "no status")
+            page = safe_link_target(url_of(d.id))
             tail = f" (page: {page})" if page else ""
-            lines.append(f"- [{text(d.id)}: {text(d.title)}]({context_url_of(d.id)}): {status}; "
-                         f"{text(model.summary(d))}{tail}")
+            entry = plain_markdown_link(f"{one_line(d.id)}: {one_line(d.title)}", context_url_of(d.id))
+            lines.append(f"- {entry}: {status}; {text(model.summary(d))}{tail}")
         lines.append("")
     lines += ["## Optional", "", "- [graph.json](graph.json): every document, link and finding as JSON "
               "(schema: graph.schema.json)", ""]

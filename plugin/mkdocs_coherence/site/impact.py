@@ -81,8 +81,9 @@ def compute(settings: Settings, base: str) -> Impact:
     queue = deque(sorted(sources))
     while queue:
         node = queue.popleft()
-        for dependent, _, data in sorted(graph.graph.in_edges(node, data=True)):
-            if data.get("type") in NOT_DEPENDENCIES or dependent in reached:
+        for edge in sorted(graph.in_edges(node), key=lambda e: e.source):
+            dependent = edge.source
+            if edge.type in NOT_DEPENDENCIES or dependent in reached:
                 continue
             reached[dependent] = [dependent] + reached[node]
             queue.append(dependent)

@@ -15,9 +15,11 @@ from typing import Any, Callable
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.findings import Finding, Severity
+from mkdocs_coherence.core.graph import Edge
 from mkdocs_coherence.core.model import Document
+from mkdocs_coherence.core.values import (KINDS, STATUSES, Version, VersionRange, latest_outcomes, parse_measure,
+                                          parse_target)
 from mkdocs_coherence.rules.catalogue import RULES
-from mkdocs_coherence.core.values import KINDS, STATUSES, Version, VersionRange, parse_measure, parse_target
 
 TIERS = tuple(dict.fromkeys(rule.tier for rule in RULES.values()))
 CONFLICT_TIERS = ("semantic", "strategic", "decision")
@@ -93,6 +95,10 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
+def _range_text(edge: Edge) -> str:
+    return edge.range.text if edge.range is not None else ""
+
+
 def one_line(text: Any, limit: int = 200) -> str:
     """Whitespace collapsed, cut at `limit` characters on a word boundary."""
     text = " ".join(str(text).split())
@@ -151,9 +157,7 @@ class Outcome:
 
 
 def outcome_of(document: Document) -> Outcome:
-    from mkdocs_coherence.rules.outcome import _latest_outcomes  # one reading of "latest outcome" for rules and site
-
-    latest = _latest_outcomes(document.values)
+    latest = latest_outcomes(document.values)
     outcome = Outcome()
     for criterion in document.values.get("success", []) or []:
         if not isinstance(criterion, dict):
@@ -176,17 +180,6 @@ def outcome_of(document: Document) -> Outcome:
     return outcome
 
 
-@dataclass
-class Edge:
-    source: str
-    target: str
-    type: str
-    range: str | None = None
-    fact: str | None = None
-    derived: bool = False
-    line: int | None = None
-
-
 class SiteModel:
     """Everything the generated pages need, computed once per build."""
 
@@ -198,10 +191,8 @@ class SiteModel:
         self.by_id = report.graph.index
         self.by_rel = {d.rel: d for d in self.documents}
         self.edges: list[Edge] = sorted(
-            (Edge(u, v, data.get("type") or "depends_on", data.get("range"), data.get("fact"),
-                  bool(data.get("derived")), data.get("line"))
-             for u, v, data in report.graph.edges()),  # networkx's order, without networkx
-            key=lambda e: (e.source, e.target, e.type, e.fact or "", e.range or "", e.line or 0))
+            (edge for _, _, edge in report.graph.edges()),  # networkx's order, without networkx
+            key=lambda e: (e.source, e.target, e.type, e.fact or "", _range_text(e), e.line or 0))
         self.out_edges: dict[str, list[Edge]] = defaultdict(list)
         self.in_edges: dict[str, list[Edge]] = defaultdict(list)
         for edge in self.edges:
@@ -314,17 +305,12 @@ class SiteModel:
 
     def consumers(self, contract: Document) -> list[Edge]:
         """Edges into a contract from the documents that rely on it, with the ranges they pin."""
-        return sorted(self.in_edges[contract.id], key=lambda e: (e.source, e.type, e.fact or "", e.range or ""))
+        return sorted(self.in_edges[contract.id], key=lambda e: (e.source, e.type, e.fact or "", _range_text(e)))
 
     def pin_ok(self, edge: Edge) -> bool | None:
         """Does the range a consumer pins contain the contract's version? None if unknowable."""
-        from mkdocs_coherence.core.values import parse_range, parse_version
-
         target = self.by_id.get(edge.target)
-        if not edge.range or target is None:
-            return None
-        version, pinned = parse_version(target.values.get("version")), parse_range(edge.range)
-        return pinned.contains(version) if version and pinned else None
+        return edge.matches(target.version) if target is not None else None
 
     @staticmethod
     def fact(value: Any) -> str:

@@ -23,29 +23,11 @@ from typing import Iterable
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from mkdocs_coherence.site.escape import html_attribute, markdown_text
 from mkdocs_coherence.site.render import template_environment
 from mkdocs_coherence.site.model import RULES, SiteModel, TIERS, category, relative_url, tier_of, what_to_do
-
-# Characters with a meaning in Markdown, its usual extensions (tables, attr_list, emoji,
-# arithmatex, magiclink, critic, …) or HTML: written as numeric character references.
-_SPECIAL = set("&<>\"'\\`*_{}[]()#+!|~^=:$@")
-_ANY_SPECIAL = re.compile("[" + re.escape("".join(sorted(_SPECIAL))) + "]")
-_REFERENCES = {c: f"&#{ord(c)};" for c in _SPECIAL}
-
-
-def markdown_text(value) -> str:
-    """Inline Markdown that displays `value` literally: one line, specials as `&#NN;`. The same
-    text is also valid HTML, so the HTML blocks of a page print values through it too."""
-    if value is None:
-        return ""
-    return _ANY_SPECIAL.sub(_reference, " ".join(str(value).split()))
-
-
-def _reference(match: re.Match) -> str:
-    return _REFERENCES[match.group()]
-
 
 def _finalize(value):
     if isinstance(value, Markup) or hasattr(value, "__html__"):
@@ -123,7 +105,7 @@ def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str,
 
         def href(url: str, here=here, hrefs=hrefs) -> Markup:
             if url not in hrefs:
-                hrefs[url] = Markup(escape(quote(relative_url(url, here), safe="/#%.:-_~")))
+                hrefs[url] = Markup(html_attribute(quote(relative_url(url, here), safe="/#%.:-_~")))
             return hrefs[url]
 
         def link(document_id: str, title: str | None = None, links=links, href=href) -> Markup:
@@ -145,11 +127,11 @@ def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str,
 
         def page(name: str, anchor: str = "") -> Markup:
             """A Markdown link target to another generated page (they share one folder)."""
-            return Markup(escape(quote(f"{name}.md" + (f"#{anchor}" if anchor else ""), safe="/#%.:-_~")))
+            return Markup(html_attribute(quote(f"{name}.md" + (f"#{anchor}" if anchor else ""), safe="/#%.:-_~")))
 
         def src(uri: str, folder=posixpath.dirname(sources[spec.name])) -> Markup:
             """A Markdown link target to a generated file, relative to this page's source."""
-            return Markup(escape(quote(posixpath.relpath(uri, folder or "."), safe="/#%.:-_~")))
+            return Markup(html_attribute(quote(posixpath.relpath(uri, folder or "."), safe="/#%.:-_~")))
 
         blocks = HtmlBlocks()
         context = {

@@ -11,6 +11,7 @@ import jinja2
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.findings import Severity
+from mkdocs_coherence.core.graph import Edge
 from mkdocs_coherence.core.model import Document
 
 # Admonition classes understood by mkdocs-material and styled by the built-in theme too.
@@ -53,13 +54,23 @@ def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
     return template_environment(template_dirs)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Link:
-    type: str
+    """A panel's view of one edge from the other end: that document's id, title and page."""
+
+    edge: Edge
     id: str
     title: str
     url: str | None
-    detail: str | None = None
+
+    @property
+    def type(self) -> str:
+        return self.edge.type
+
+    @property
+    def detail(self) -> str | None:
+        """The range it pins, or the fact it assumes."""
+        return self.edge.range.text if self.edge.range is not None else self.edge.fact
 
 
 def panel_context(document: Document, report: Report, url_of: Callable[[str], str | None],
@@ -72,15 +83,12 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
     graph = report.graph
     index = graph.index
 
-    def link(other_id: str, edge: dict) -> Link:
+    def link(edge: Edge, other_id: str) -> Link:
         other = index.get(other_id)
-        detail = edge.get("range") or edge.get("fact")
-        return Link(edge["type"], other_id, other.title if other else other_id, url_of(other_id), detail)
+        return Link(edge, other_id, other.title if other else other_id, url_of(other_id))
 
-    linked = document.id in graph.succ
-    outgoing = [link(target, data) for target, datas in graph.succ[document.id].items() for data in datas] \
-        if linked else []
-    incoming = [link(source, data) for source, data in graph.references_to(document.id)] if linked else []
+    outgoing = [link(edge, edge.target) for edge in graph.out_edges(document.id)]
+    incoming = [link(edge, edge.source) for edge in graph.in_edges(document.id)]
     unresolved = graph.unresolved_of.get(document.id, []) if index.get(document.id) is document else []
     findings, waived, resolved = report.about(document)
     categories = [category(f) for f in findings]

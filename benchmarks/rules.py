@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from mkdocs_coherence.core.config import parse_settings
-from mkdocs_coherence.check import load_corpus
+from mkdocs_coherence.core.corpus import load_corpus
 from mkdocs_coherence.core.graph import build_graph
 from mkdocs_coherence.rules import Context, all_rules
 

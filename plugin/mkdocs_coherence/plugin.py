@@ -18,7 +18,8 @@ from mkdocs.utils import get_relative_url
 from mkdocs_coherence.core.config import ConfigError, Settings, parse_settings
 from mkdocs_coherence.check import Report, check, collector_paused
 from mkdocs_coherence.core.findings import Severity
-from mkdocs_coherence.core.loader import SourceCache, fence_unread_frontmatter
+from mkdocs_coherence.core.loader.frontmatter import fence_unread_frontmatter
+from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.site.render import panel_context, panel_renderer
 
 log = get_plugin_logger("coherence")

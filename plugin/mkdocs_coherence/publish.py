@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs_coherence.site.bundles import ContextBundles
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.site.graph_json import dumps, graph_data, llms_txt, schema_text, script_safe
-from mkdocs_coherence.core.loader import SourceCache
+from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.site.pages import PAGES, HtmlBlocks, markdown_environment, render_pages
 from mkdocs_coherence.site.model import SiteModel
 from mkdocs_coherence.site.writer import BackgroundWriter

@@ -158,7 +158,7 @@ def _new(args: argparse.Namespace) -> int:
 def _renumber(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from mkdocs_coherence.check import discover, load_corpus
+    from mkdocs_coherence.core.corpus import discover, load_corpus
     from mkdocs_coherence.edits.files import WriteRefused
     from mkdocs_coherence.core.numbering import BaseUnreadable, adr_number, apply_renumber, base_decisions, plan_renumber
 
@@ -223,7 +223,7 @@ def _renumber(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.corpus import load_corpus
     from mkdocs_coherence.core.graph import build_graph
     from mkdocs_coherence.site.graph_export import UnknownNode, render_graph
 

@@ -1,5 +1,5 @@
-"""The one way this package runs git: a subprocess per command (never per file), errors as
-GitError in words for the user."""
+"""The one way this package runs git: a subprocess per command (never per file), one long-running
+`git cat-file --batch` for blob contents, errors as GitError in words for the user."""
 
 from __future__ import annotations
 
@@ -36,3 +36,45 @@ def verify_revision(cwd: Path, revision: str) -> str:
         return run_git(cwd, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
     except GitError:
         raise GitError(f"revision '{revision}' is not in this clone") from None
+
+
+class BlobReader:
+    """One `git cat-file --batch` process for every blob a run needs, started on first use."""
+
+    def __init__(self, toplevel: Path):
+        self.toplevel = toplevel
+        self.process: subprocess.Popen | None = None
+        self.reads = 0
+
+    def read(self, sha: str) -> bytes | None:
+        if self.process is None:
+            try:
+                self.process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.toplevel,
+                                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                stderr=subprocess.DEVNULL)
+            except OSError:
+                return None
+        process = self.process
+        try:
+            process.stdin.write(sha.encode("ascii") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                return None  # "<sha> missing"
+            size = int(header[2])
+            data = process.stdout.read(size)
+            process.stdout.read(1)  # the newline after the contents
+        except (OSError, ValueError):
+            self.close()
+            return None
+        self.reads += 1
+        return data if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self.process is not None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.SubprocessError):
+                self.process.kill()
+            self.process = None

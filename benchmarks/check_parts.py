@@ -20,7 +20,8 @@ from pathlib import Path
 
 from mkdocs_coherence.core.config import read_mkdocs_yml
 from mkdocs_coherence.rules.catalogue import RULES
-from mkdocs_coherence.check import _run_rules, check, discover, load_corpus
+from mkdocs_coherence.check import _run_rules, check
+from mkdocs_coherence.core.corpus import discover, load_corpus
 from mkdocs_coherence.core.graph import build_graph
 from mkdocs_coherence.rules import Context
 

@@ -115,7 +115,7 @@ def main() -> int:
 
     from mkdocs_coherence.core.config import read_mkdocs_yml
     from mkdocs_coherence.rules.catalogue import RULES
-    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.corpus import load_corpus
     from mkdocs_coherence.core.graph import build_graph
     from mkdocs_coherence.core.history import read_history
 

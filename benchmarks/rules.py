@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mkdocs_coherence.core.config import parse_settings
 from mkdocs_coherence.rules.catalogue import RULES
-from mkdocs_coherence.check import load_corpus
+from mkdocs_coherence.core.corpus import load_corpus
 from mkdocs_coherence.core.graph import build_graph
 from mkdocs_coherence.rules import Context, all_rules
 

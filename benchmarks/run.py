@@ -85,7 +85,7 @@ ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRIT
 def compile_package() -> None:
     import mkdocs_coherence
 
-    compileall.compile_dir(str(Path(coherence.__file__).parent), quiet=1)
+    compileall.compile_dir(str(Path(mkdocs_coherence.__file__).parent), quiet=1)
 
 
 def run_once(code: str, root: Path) -> dict:

@@ -15,7 +15,7 @@ import pytest
 from mkdocs.structure.pages import Page
 
 from conftest import build, mkdocs_yml, run_cli, write_tree
-from mkdocs_coherence.core.loader import SourceCache
+from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.site.writer import BackgroundWriter
 from mkdocs.exceptions import Abort
 

@@ -26,9 +26,11 @@ from mkdocs_coherence.core.findings import Finding
 from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.core.fingerprints import fingerprint, material
 from mkdocs_coherence.core.graph import build_graph
-from mkdocs_coherence.core.history import glob_regex, literal_prefix
+from mkdocs_coherence.core.globs import glob_regex, literal_prefix
 from mkdocs_coherence.edits.importer import convert
-from mkdocs_coherence.core.loader import Limits, Source, read_source
+from mkdocs_coherence.core.loader.limits import Limits
+from mkdocs_coherence.core.loader.reading import read_source
+from mkdocs_coherence.core.loader.source import Source
 from mkdocs_coherence.core.model import Corpus
 from mkdocs_coherence.edits.review import ReviewError, edit_frontmatter
 from mkdocs_coherence.rules import Context

@@ -109,7 +109,7 @@ def test_dates_are_committer_dates_and_merges_count_when_they_land(tmp_path):
     env = {"GIT_AUTHOR_DATE": "2020-01-01T00:00:00+00:00"}  # an old author date must not matter
     from mkdocs_coherence.core.config import read_mkdocs_yml
     from mkdocs_coherence.rules.catalogue import RULES
-    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.corpus import load_corpus
     from mkdocs_coherence.core.history import read_history
 
     repo.write({"docs/contracts/c.md": contract("3.0.0")})
@@ -127,7 +127,7 @@ def test_dates_are_committer_dates_and_merges_count_when_they_land(tmp_path):
 def test_states_absent_empty_shallow(tmp_path):
     from mkdocs_coherence.core.config import read_mkdocs_yml
     from mkdocs_coherence.rules.catalogue import RULES
-    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.corpus import load_corpus
     from mkdocs_coherence.core.history import read_history
 
     def state(root):
@@ -164,7 +164,7 @@ def test_mkdocs_yml_in_a_subfolder_of_the_repository(tmp_path):
 def test_prose_and_formatting_keep_the_fingerprint(tmp_path):
     from mkdocs_coherence.core.config import read_mkdocs_yml
     from mkdocs_coherence.rules.catalogue import RULES
-    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.corpus import load_corpus
     from mkdocs_coherence.core.fingerprints import describe, fingerprint, material
 
     def prints(text):
@@ -195,7 +195,7 @@ def test_prose_and_formatting_keep_the_fingerprint(tmp_path):
     ("src/**", "src/a/b", True),
 ])
 def test_governs_globs(pattern, path, matches):
-    from mkdocs_coherence.core.history import glob_regex, literal_prefix
+    from mkdocs_coherence.core.globs import glob_regex, literal_prefix
 
     assert bool(glob_regex(pattern).match(path)) is matches
     assert path.startswith(literal_prefix(pattern)) or not matches

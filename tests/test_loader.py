@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_coherence.core.loader import first_heading, read_source
+from mkdocs_coherence.core.loader.headings import first_heading
+from mkdocs_coherence.core.loader.reading import read_source
 
 BILLION_LAUGHS = """---
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

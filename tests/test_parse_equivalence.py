@@ -14,7 +14,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_coherence.core.loader import _scan_headings_by_line, read_source, scan_headings
+from mkdocs_coherence.core.loader.headings import _scan_headings_by_line, scan_headings
+from mkdocs_coherence.core.loader.reading import read_source
 
 _COMMON = dict(deadline=None, database=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("parse-ci", derandomize=True, max_examples=300, **_COMMON)

@@ -10,7 +10,7 @@ import pytest
 from mkdocs_coherence.core.config import ConfigError, parse_settings, read_mkdocs_yml
 from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
-from mkdocs_coherence.core.loader import Limits
+from mkdocs_coherence.core.loader.limits import Limits
 from mkdocs_coherence.cli.output import render
 from conftest import check_json, mkdocs_serve, run_cli, wait_for
 

@@ -23,7 +23,7 @@ def fingerprints(root):
     """The fingerprints as the library computes them, for comparison with what was written."""
     from mkdocs_coherence.core.config import read_mkdocs_yml
     from mkdocs_coherence.rules.catalogue import RULES
-    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.corpus import load_corpus
     from mkdocs_coherence.core.fingerprints import fingerprint
 
     corpus = load_corpus(read_mkdocs_yml(root / "mkdocs.yml", RULES))

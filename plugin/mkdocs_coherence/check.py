@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import os
 import traceback
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -14,18 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from functools import cached_property
-from pathlib import Path
 from typing import Iterator
 
 from mkdocs_coherence.core.config import Settings, read_mkdocs_yml
+from mkdocs_coherence.core.corpus import load_corpus
 from mkdocs_coherence.core.findings import Finding, Severity, sort_key
-from mkdocs_coherence.core.git import export_files, toplevel
+from mkdocs_coherence.core.git import exported_tree, toplevel
 from mkdocs_coherence.core.graph import Graph, build_graph
-from mkdocs_coherence.core.loader import SourceCache, iter_markdown, read_source
+from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.core.model import Corpus, Document
 from mkdocs_coherence.core.numbering import BaseUnreadable, verify_base
 from mkdocs_coherence.rules import Context, all_rules
-from mkdocs_coherence.core.schema import build_document
 
 THRESHOLDS = {"error": Severity.ERROR, "warning": Severity.WARNING}  # fail_on -> least severe failing
 MAX_SUMMARY_LINES = 50  # findings a failed build lists; `coherence check` shows them all
@@ -106,86 +104,6 @@ class Report:
                     by_key[key].append(finding)
             index[group] = by_key
         return index
-
-
-def _folder_kind(path: Path, folders: list[tuple[str, str]]) -> str | None:
-    """The kind of the most specific configured folder (given as `folder + os.sep`) containing `path`."""
-    text = str(path)
-    for prefix, kind in folders:
-        if text.startswith(prefix):
-            return kind
-    return None
-
-
-def discover(settings: Settings) -> list[Path]:
-    """Every Markdown file under docs_dir and the configured folders, once each, sorted."""
-    roots = [settings.docs_dir] + [f for f in settings.folders if not f.is_relative_to(settings.docs_dir)]
-    seen: dict[str, Path] = {}
-    for root in roots:
-        if root.is_dir():
-            for path in iter_markdown(root):
-                seen.setdefault(os.path.normcase(path), path)
-    # In Path order (part by part), but comparing split strings: Path comparisons would cost
-    # as much as walking the folders.
-    return [seen[key] for key in sorted(seen, key=lambda key: key.split(os.sep))]
-
-
-def load_corpus(settings: Settings, paths: list[Path] | None = None, cache: SourceCache | None = None) -> Corpus:
-    """Read and validate every file; with `cache`, unchanged files are not read again."""
-    folders = sorted(((str(folder) + os.sep, kind) for folder, kind in settings.folders.items()),
-                     key=lambda item: len(item[0]), reverse=True)
-    corpus = Corpus()
-    for path in discover(settings) if paths is None else paths:
-        corpus.sources += 1
-        rel = settings.relpath(path)
-        try:
-            document, findings, readable = _load_one(path, rel, _folder_kind(path, folders), settings, cache)
-        except Exception as error:  # one file must never stop the others from being checked
-            where = traceback.extract_tb(error.__traceback__)[-1]
-            document, readable = None, False
-            findings = [Finding("frontmatter-invalid", f"could not be checked: {type(error).__name__} in "
-                                f"{Path(where.filename).name}:{where.lineno}; please report it — the other files "
-                                "were checked normally", rel, None)]
-        corpus.findings.extend(findings)
-        if not readable:
-            corpus.unreadable.append(rel)
-        elif document is not None:
-            corpus.documents.append(document)
-    return corpus
-
-
-def _load_one(path: Path, rel: str, kind: str | None, settings: Settings,
-              cache: SourceCache | None = None) -> tuple[Document | None, list[Finding], bool]:
-    """(document or None, findings, readable) for one file."""
-    if os.path.islink(path) and not settings.inside(path):
-        # A link out of the repository (to ~/.ssh, /etc, ...): never read, never published.
-        return None, [Finding("frontmatter-invalid", "is a symbolic link to a file outside the repository; it is not "
-                              "followed, read or published — copy the file into the repository instead", rel, None)], False
-    read = cache.read if cache is not None else read_source
-    source = read(path, rel, expect_document=kind is not None, limits=settings.limits)
-    if not source.readable:
-        return None, source.findings, False
-    kind = kind or source.kind_hint  # front-matter that did not parse still names its kind
-    if not (source.has_frontmatter or kind is not None):
-        return None, source.findings, True
-    document, findings = build_document(source, kind, settings.gates, settings.catalogue)
-    if document is not None:
-        findings += _escaping_globs(document, settings)
-    return document, source.findings + findings, True
-
-
-def _escaping_globs(document: Document, settings: Settings) -> list[Finding]:
-    """`governs` globs are relative to mkdocs.yml and must stay in the repository."""
-    findings = []
-    root = settings.repository
-    for index, pattern in enumerate(document.values.get("governs", [])):
-        where = os.path.normpath(os.path.join(settings.config_dir, pattern.lstrip("/")))
-        if not (where == str(root) or where.startswith(str(root).rstrip(os.sep) + os.sep)):
-            findings.append(Finding(
-                "schema", f"governs `{pattern}` points outside the repository; globs are relative to mkdocs.yml and "
-                "only match files of this repository — write a path inside it", document.rel,
-                document.line("governs", index) or document.line("governs"), (document.id,)))
-    return findings
 
 
 def _run_rules(context: Context, extra_rules=()) -> tuple[list[Finding], list[str]]:
@@ -283,13 +201,10 @@ def base_problem(settings: Settings, new_only: bool) -> str | None:
 def report_at(settings: Settings, revision: str) -> Report | None:
     """The report of the same project as it was at `revision` (None when it had no mkdocs.yml
     there). GitError when git cannot give that revision's files."""
-    import tempfile
-
     top = toplevel(settings.config_dir)
     config_rel = settings.config_dir.resolve().relative_to(top)
-    with tempfile.TemporaryDirectory(prefix="coherence-base-") as folder:
-        export_files(top, revision, Path(folder), BASE_SUFFIXES)
-        root = Path(folder) / config_rel
+    with exported_tree(top, revision, BASE_SUFFIXES) as folder:
+        root = folder / config_rel
         config = next((root / n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
         if config is None:
             return None

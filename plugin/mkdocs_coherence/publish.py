@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.config import Settings
-from mkdocs_coherence.core.loader import SourceCache
+from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.site.build import BuildFiles, Dropped, outside_folder_files
 from mkdocs_coherence.site.generated import CSS, context_urls, generated_files, nav_section, page_uri

@@ -17,7 +17,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mkdocs_coherence.check import check, load_corpus
+    from mkdocs_coherence.check import check
+    from mkdocs_coherence.core.corpus import load_corpus
     from mkdocs_coherence.core.graph import build_graph
     from mkdocs_coherence.site.graph_export import UnknownNode, as_json, render_diagram
 

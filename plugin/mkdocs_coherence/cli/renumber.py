@@ -26,7 +26,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from mkdocs_coherence.check import discover, load_corpus
+    from mkdocs_coherence.core.corpus import discover, load_corpus
     from mkdocs_coherence.core.numbering import BaseUnreadable, adr_number, base_decisions
     from mkdocs_coherence.edits.files import WriteRefused, diff
     from mkdocs_coherence.edits.renumber import apply_renumber, plan_renumber

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import yaml
 
 from mkdocs_coherence.core.findings import Rule, Severity
-from mkdocs_coherence.core.loader import DEFAULT_LIMITS, Limits
+from mkdocs_coherence.core.loader.limits import DEFAULT_LIMITS, Limits
 from mkdocs_coherence.core.suggest import closest
 from mkdocs_coherence.core.values import KINDS, parse_duration
 

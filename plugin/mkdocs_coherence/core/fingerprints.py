@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
-from typing import Any, Collection
+from typing import Any
 
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.core.values import canonical_fact
@@ -66,20 +65,6 @@ def hash_material(content: dict[str, Any] | None) -> str:
 def fingerprint(document: Document) -> str:
     """`v1:` + 12 hex digits of the canonical material content."""
     return hash_material(material(document))
-
-
-def material_of_bytes(raw: bytes, path: Path, rel: str, folder_kind: str | None,
-                      gates: dict, rules: Collection[str]) -> dict[str, Any] | None:
-    """The material content of one version of a file (a git blob), read exactly as the
-    engine reads the working tree; None when that version is not a document."""
-    from mkdocs_coherence.core.loader import read_source
-    from mkdocs_coherence.core.schema import build_document
-
-    source = read_source(path, rel, expect_document=folder_kind is not None, raw=raw)
-    if not source.readable or not (source.has_frontmatter or folder_kind is not None):
-        return None
-    document, _ = build_document(source, folder_kind, gates, rules)
-    return material(document) if document is not None else None
 
 
 # --- describing a change ---------------------------------------------------------------

@@ -1,12 +1,15 @@
-"""The one way this package runs git: a subprocess per command (never per file), errors as
-GitError in words for the user."""
+"""The one way this package runs git: a subprocess per command (never per file), one long-running
+`git cat-file --batch` for blob contents, errors as GitError in words for the user."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import tarfile
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 GIT_TIMEOUT = 600
 
@@ -44,6 +47,15 @@ def toplevel(cwd: Path) -> Path:
     return Path(run_git(cwd, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()).resolve()
 
 
+@contextmanager
+def exported_tree(top: Path, revision: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """A temporary folder holding the files of `revision` whose names end in `suffixes`,
+    removed on exit. Ours alone: nothing of the user's is written."""
+    with tempfile.TemporaryDirectory(prefix="coherence-base-") as folder:
+        export_files(top, revision, Path(folder), suffixes)
+        yield Path(folder)
+
+
 def export_files(top: Path, revision: str, into: Path, suffixes: tuple[str, ...]) -> None:
     """Copy the files of `revision` whose names end in `suffixes` (lower case) into `into`.
 
@@ -68,3 +80,45 @@ def export_files(top: Path, revision: str, into: Path, suffixes: tuple[str, ...]
         returncode = process.wait(timeout=GIT_TIMEOUT)
     if returncode != 0:
         raise GitError(f"git archive {revision} failed")
+
+
+class BlobReader:
+    """One `git cat-file --batch` process for every blob a run needs, started on first use."""
+
+    def __init__(self, toplevel: Path):
+        self.toplevel = toplevel
+        self.process: subprocess.Popen | None = None
+        self.reads = 0
+
+    def read(self, sha: str) -> bytes | None:
+        if self.process is None:
+            try:
+                self.process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.toplevel,
+                                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                stderr=subprocess.DEVNULL)
+            except OSError:
+                return None
+        process = self.process
+        try:
+            process.stdin.write(sha.encode("ascii") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                return None  # "<sha> missing"
+            size = int(header[2])
+            data = process.stdout.read(size)
+            process.stdout.read(1)  # the newline after the contents
+        except (OSError, ValueError):
+            self.close()
+            return None
+        self.reads += 1
+        return data if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self.process is not None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.SubprocessError):
+                self.process.kill()
+            self.process = None

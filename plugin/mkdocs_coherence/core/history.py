@@ -1,10 +1,9 @@
-"""Git history in one pass (DESIGN §5 staleness order, §11 known costs; ADR-0009).
+"""Staleness from git history in one pass (DESIGN §5 staleness order, §11 known costs; ADR-0009).
 
-One `git log` over the first-parent history lists, per commit, the blob ids of every file it
-changed (`--raw`: old and new blob per path). Paths are filtered in Python, never with a
-pathspec, and never with one git process per file. Blob contents, needed only to fingerprint
-document versions, come from one long-running `git cat-file --batch`, and their material
-content is cached by blob id in `<config dir>/.cache/coherence/` (outside docs_dir), so a
+When did each document last change *materially*, and which earlier version did a stamp
+fingerprint? The git side (one `git log`, blobs through one `git cat-file --batch`) is in
+`git_history` and `git`; each version of a file is read by the corpus builder, exactly as the
+check reads the working tree; its material content is cached by blob id (`cache`), so a
 rebuild reads only blobs it has never seen.
 
 Git is optional: without git, outside a repository, or in a shallow clone, `History.state`
@@ -14,167 +13,24 @@ for git's sake: every failure becomes a degraded state with a reason.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import posixpath
-import re
-import shutil
-import subprocess
-import tempfile
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
-from mkdocs_coherence import __version__
+from mkdocs_coherence.core.cache import BlobCache
 from mkdocs_coherence.core.config import Settings
-from mkdocs_coherence.core.fingerprints import describe, hash_material, material, material_of_bytes
-from mkdocs_coherence.core.git import GitError, run_git, verify_revision
+from mkdocs_coherence.core.corpus import FolderKinds, load_document
+from mkdocs_coherence.core.fingerprints import describe, hash_material, material
+from mkdocs_coherence.core.git import BlobReader, GitError, verify_revision
+from mkdocs_coherence.core.git_history import (ABSENT, FULL, ZERO, Commit, Entries, blob_id, locate, read_log,
+                                               tree_blobs)
+from mkdocs_coherence.core.globs import glob_regex, literal_prefix
 from mkdocs_coherence.core.model import Corpus, Document
-
-ZERO = "0" * 40
-CACHE_FORMAT = 1
-FULL, SHALLOW, ABSENT = "full", "shallow", "absent"
-def blob_id(data: bytes) -> str:
-    """The id git gives these bytes as a blob (to tell an edited working file from HEAD's)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
-# --- globs ------------------------------------------------------------------------------
-
-
-def glob_regex(pattern: str) -> re.Pattern:
-    """`governs` globs: `*` and `?` stay within a folder, `**` crosses folders, `[...]` a class;
-    a pattern naming a folder also matches everything under it."""
-    out, i = [], 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            end = pattern.find("]", i + 2)
-            if end == -1:
-                out.append(re.escape(char))
-            else:
-                body = pattern[i + 1:end]
-                out.append("[" + ("^" + re.escape(body[1:]) if body[:1] in "!^" else re.escape(body)) + "]")
-                i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return re.compile("^" + "".join(out).rstrip("/") + "(?:/.*)?$")
-
-
-def literal_prefix(pattern: str) -> str:
-    """The folder part before the first wildcard: only paths under it can match."""
-    cut = min([pattern.find(c) for c in "*?[" if c in pattern] or [len(pattern)])
-    head = pattern[:cut]
-    return head if cut == len(pattern) else head[: head.rfind("/") + 1]
-
-
-# --- the cache --------------------------------------------------------------------------
-
-
-class BlobCache:
-    """Material content per (blob id, folder kind), on disk between runs; never required."""
-
-    def __init__(self, folder: Path):
-        self.file = folder / "fingerprints-v1.json"
-        self.entries: dict[str, Any] = {}
-        self.dirty = False
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-            if data.get("format") == CACHE_FORMAT and data.get("coherence") == __version__:
-                self.entries = data["entries"]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.entries = {}
-
-    def save(self) -> None:
-        if not self.dirty:
-            return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.file.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n", encoding="utf-8")  # never committed, even without .gitignore
-            handle, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".fingerprints-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"format": CACHE_FORMAT, "coherence": __version__, "entries": self.entries}, out,
-                          separators=(",", ":"))
-            os.replace(temp, self.file)
-            self.dirty = False
-        except OSError:
-            pass  # a read-only tree: the cache is an optimisation only
-
-
-class BlobReader:
-    """One `git cat-file --batch` process for every blob a run needs, started on first use."""
-
-    def __init__(self, toplevel: Path):
-        self.toplevel = toplevel
-        self.process: subprocess.Popen | None = None
-        self.reads = 0
-
-    def read(self, sha: str) -> bytes | None:
-        if self.process is None:
-            try:
-                self.process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.toplevel,
-                                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                stderr=subprocess.DEVNULL)
-            except OSError:
-                return None
-        process = self.process
-        try:
-            process.stdin.write(sha.encode("ascii") + b"\n")
-            process.stdin.flush()
-            header = process.stdout.readline().split()
-            if len(header) != 3:
-                return None  # "<sha> missing"
-            size = int(header[2])
-            data = process.stdout.read(size)
-            process.stdout.read(1)  # the newline after the contents
-        except (OSError, ValueError):
-            self.close()
-            return None
-        self.reads += 1
-        return data if header[1] == b"blob" else None
-
-    def close(self) -> None:
-        if self.process is not None:
-            try:
-                self.process.stdin.close()
-                self.process.wait(timeout=10)
-            except (OSError, subprocess.SubprocessError):
-                self.process.kill()
-            self.process = None
-
-
-# --- commits and changes ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Commit:
-    sha: str
-    ts: int  # committer date, seconds since the epoch
-    day: date  # committer date, in the committer's time zone
-    subject: str
-
-    @property
-    def short(self) -> str:
-        return self.sha[:10]
 
 
 @dataclass(frozen=True)
@@ -227,7 +83,7 @@ class History:
     reason: str = ""
     toplevel: Path | None = None
     commits: list[Commit] = field(default_factory=list)  # newest first
-    entries: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)  # path -> (commit, old, new)
+    entries: Entries = field(default_factory=dict)  # path -> (commit, old, new), newest first
     prefix: str = ""  # config dir relative to the top level, "" or "sub/dir/"
     working: dict[str, str] = field(default_factory=dict)  # repo path -> blob id of the working file
     changes: dict[str, Change | None] = field(default_factory=dict)  # document rel -> last material change
@@ -315,63 +171,13 @@ class History:
         return [(self.commits[i], sorted(hits[i])) for i in sorted(hits)]
 
 
-
-def changed_paths(settings: Settings, base: str) -> tuple[Path, list[str]]:
-    """(top level, paths relative to it) changed between the merge base of `base` and HEAD and
-    then in the working tree, untracked files included. Raises GitError."""
-    state, toplevel, reason = _locate(settings)
-    if toplevel is None or state == ABSENT:
-        raise GitError(reason)
-    if base.startswith("-"):
-        raise GitError(f"'{base}' is not a revision")
-    try:
-        merge_base = run_git(toplevel, "merge-base", base, "HEAD").decode().strip()
-    except GitError as error:
-        raise GitError(f"no common history with '{base}' in this clone ({error})") from None
-    out = run_git(toplevel, "diff", "--name-only", "-z", "--no-renames", merge_base)
-    out += run_git(toplevel, "ls-files", "--others", "--exclude-standard", "-z")
-    return toplevel, sorted({p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p})
-
-
-def _parse_log(raw: bytes, keep) -> tuple[list[Commit], dict[str, list[tuple[int, str, str]]]]:
-    commits: list[Commit] = []
-    entries: dict[str, list[tuple[int, str, str]]] = {}
-    for chunk in raw.split(b"\x1e")[1:]:
-        header, _, rest = chunk.partition(b"\0")
-        meta, _, subject = header.partition(b"\x1f")
-        sha, ts, iso = meta.decode("ascii").split(" ")
-        index = len(commits)
-        commits.append(Commit(sha, int(ts), date.fromisoformat(iso[:10]), subject.decode("utf-8", "replace")))
-        tokens = rest.lstrip(b"\n").split(b"\0")
-        for i in range(0, len(tokens) - 1, 2):
-            info, path = tokens[i], tokens[i + 1]
-            if not info.startswith(b":"):
-                continue
-            fields = info.split(b" ")
-            name = path.decode("utf-8", "surrogateescape")
-            if keep(name):
-                entries.setdefault(name, []).append((index, fields[2].decode(), fields[3].decode()))
-    return commits, entries
-
-
-def _folder_kinds(settings: Settings) -> list[tuple[Path, str]]:
-    return sorted(settings.folders.items(), key=lambda item: len(item[0].parts), reverse=True)
-
-
-def folder_kind_of(path: Path, folders: list[tuple[Path, str]]) -> str | None:
-    for folder, kind in folders:
-        if path.is_relative_to(folder):
-            return kind
-    return None
-
-
 class _Materials:
     """Material content of blobs: from the cache, else read once through the batch reader."""
 
     def __init__(self, settings: Settings, toplevel: Path):
         self.settings = settings
         self.toplevel = toplevel
-        self.folders = _folder_kinds(settings)
+        self.folder_kinds = FolderKinds(settings.folders)
         self.cache = BlobCache(settings.config_dir / ".cache" / "coherence")
         self.reader = BlobReader(toplevel)
         self.kinds: dict[str, str | None] = {}
@@ -381,7 +187,7 @@ class _Materials:
             return None
         absolute = self.toplevel / path
         if path not in self.kinds:
-            self.kinds[path] = folder_kind_of(absolute, self.folders)
+            self.kinds[path] = self.folder_kinds.of(absolute)
         kind = self.kinds[path]
         key = f"{blob}:{kind or '-'}"
         if key in self.cache.entries:
@@ -389,8 +195,9 @@ class _Materials:
         data = self.reader.read(blob)
         content = None
         if data is not None:
-            rel = os.path.relpath(absolute, self.settings.config_dir).replace(os.sep, "/")
-            content = material_of_bytes(data, absolute, rel, kind, self.settings.gates, self.settings.catalogue)
+            # Read as the check reads the working tree: the same builder, the same kind.
+            document, _, _ = load_document(absolute, self.settings.relpath(absolute), kind, self.settings, raw=data)
+            content = material(document) if document is not None else None
         self.cache.entries[key] = content
         self.cache.dirty = True
         return content
@@ -400,31 +207,13 @@ class _Materials:
         self.cache.save()
 
 
-def _locate(settings: Settings) -> tuple[str, Path | None, str]:
-    """(state, top level, reason)."""
-    if shutil.which("git") is None:
-        return ABSENT, None, "git is not installed"
-    try:
-        out = run_git(settings.config_dir, "rev-parse", "--show-toplevel", "--is-shallow-repository").decode()
-    except GitError as error:
-        if "not a git repository" in str(error).lower():
-            return ABSENT, None, "the project is not in a git repository"
-        return ABSENT, None, f"git cannot read the repository: {error}"
-    lines = out.splitlines()
-    toplevel = Path(lines[0]).resolve()
-    try:
-        run_git(toplevel, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-    except GitError:
-        return ABSENT, toplevel, "the git repository has no commits yet"
-    return (SHALLOW if len(lines) > 1 and lines[1].strip() == "true" else FULL), toplevel, ""
-
 
 def read_history(corpus: Corpus, settings: Settings, graph=None, *, now: float | None = None) -> History:
     """Read what the stale rules need: one `git log`, one `git cat-file --batch` (if any
     uncached blob is needed). Never raises: a git failure is a degraded state with a reason."""
     started = time.perf_counter()
     now = time.time() if now is None else now
-    state, toplevel, reason = _locate(settings)
+    state, toplevel, reason = locate(settings)
     history = History(state, reason, toplevel)
     if toplevel is None or state == ABSENT:
         return history
@@ -437,9 +226,7 @@ def read_history(corpus: Corpus, settings: Settings, graph=None, *, now: float |
     wants_all = any(d.values.get("governs") for d in corpus.documents)
     keep = (lambda path: True) if wants_all else document_paths.__contains__
     try:
-        raw = run_git(toplevel, "log", "-z", "--raw", "--no-renames", "--no-abbrev", "--first-parent",
-                   "--diff-merges=first-parent", "--no-color", "--format=%x1e%H %ct %cI%x1f%s", "HEAD")
-        history.commits, history.entries = _parse_log(raw, keep)
+        history.commits, history.entries = read_log(toplevel, keep)
     except (GitError, ValueError, UnicodeDecodeError) as error:
         return History(ABSENT, f"git log could not be read ({error})", toplevel)
 
@@ -515,23 +302,18 @@ def _last_material_change(history: History, document: Document, materials, now: 
     return None
 
 
+
 # --- a base revision, for breaking-change and impact -------------------------------------
 
 
 def materials_at(settings: Settings, base: str, paths: dict[str, Document]) -> dict[str, dict | None]:
     """The material content, at revision `base`, of each document (by its rel path) that existed
     there: one `git ls-tree`, blobs through one `git cat-file --batch`. Raises GitError."""
-    state, toplevel, reason = _locate(settings)
+    state, toplevel, reason = locate(settings)
     if toplevel is None or state == ABSENT:
         raise GitError(reason)
     commit = verify_revision(toplevel, base)
-    listing = run_git(toplevel, "ls-tree", "-r", "-z", "--full-tree", commit)
-    blobs: dict[str, str] = {}
-    for line in listing.split(b"\0"):
-        info, _, name = line.partition(b"\t")
-        parts = info.split()
-        if len(parts) == 3 and parts[1] == b"blob":
-            blobs[name.decode("utf-8", "surrogateescape")] = parts[2].decode()
+    blobs = tree_blobs(toplevel, commit)
     materials = _Materials(settings, toplevel)
     found: dict[str, dict | None] = {}
     try:

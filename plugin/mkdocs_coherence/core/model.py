@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_coherence.core.findings import Finding, Waiver
-from mkdocs_coherence.core.loader import Positions
+from mkdocs_coherence.core.loader.source import Positions
 from mkdocs_coherence.core.values import LIVE_STATUSES, Version, VersionRange
 
 # Reference keys and the edge type each becomes (DESIGN §3).

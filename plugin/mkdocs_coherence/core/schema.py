@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Callable, Collection
 
 from mkdocs_coherence.core.findings import Finding, Severity, Waiver
-from mkdocs_coherence.core.loader import Source, scan_headings
+from mkdocs_coherence.core.loader.headings import scan_headings
+from mkdocs_coherence.core.loader.source import Source
 from mkdocs_coherence.core.model import REFERENCE_KEYS, Document, Reference
 from mkdocs_coherence.core.suggest import closest
 from mkdocs_coherence.core.values import (FACT_NAME, KINDS, STATUSES, flatten_facts, parse_date, parse_duration, parse_measure,

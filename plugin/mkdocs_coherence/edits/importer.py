@@ -17,7 +17,9 @@ import yaml
 from mkdocs_coherence.core.adr_formats import read_in_place
 from mkdocs_coherence.core.config import Settings
 from mkdocs_coherence.edits.files import WriteRefused, atomic_write, diff, refuse_outside
-from mkdocs_coherence.core.loader import MKDOCS_FRONTMATTER, iter_markdown, read_source
+from mkdocs_coherence.core.loader.discovery import iter_markdown
+from mkdocs_coherence.core.loader.frontmatter import MKDOCS_FRONTMATTER
+from mkdocs_coherence.core.loader.reading import read_source
 
 PEOPLE = ("deciders", "consulted", "informed")
 

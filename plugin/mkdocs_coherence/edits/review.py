@@ -15,7 +15,6 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import yaml
 
@@ -182,7 +181,7 @@ def record_review(settings: Settings, document_id: str, *, on: date | None = Non
                   dry_run: bool = False) -> Recorded:
     """Stamp `document_id` with the fingerprints of what it depends on, and date the review.
     `dry_run`: compute the new file (Recorded.after) and write nothing."""
-    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.corpus import load_corpus
     from mkdocs_coherence.core.graph import build_graph
 
     corpus = load_corpus(settings)

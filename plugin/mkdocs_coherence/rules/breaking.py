@@ -18,7 +18,8 @@ from typing import Iterator
 
 from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.fingerprints import material
-from mkdocs_coherence.core.history import GitError, materials_at
+from mkdocs_coherence.core.git import GitError
+from mkdocs_coherence.core.history import materials_at
 from mkdocs_coherence.core.values import parse_version
 from mkdocs_coherence.rules import Context
 from mkdocs_coherence.rules.registry import Family

@@ -26,7 +26,9 @@ from typing import Iterator
 from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.fingerprints import describe, fingerprint, material
 from mkdocs_coherence.core.graph import strongly_connected
-from mkdocs_coherence.core.history import FULL, SHALLOW, Change, Point, glob_regex
+from mkdocs_coherence.core.git_history import FULL, SHALLOW
+from mkdocs_coherence.core.globs import glob_regex
+from mkdocs_coherence.core.history import Change, Point
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.rules import Context
 from mkdocs_coherence.rules.registry import Family

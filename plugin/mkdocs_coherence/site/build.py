@@ -19,7 +19,9 @@ from typing import Any, Callable, Iterator
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.config import Settings
-from mkdocs_coherence.core.loader import Source, SourceCache, fence_unread_frontmatter
+from mkdocs_coherence.core.loader.frontmatter import fence_unread_frontmatter
+from mkdocs_coherence.core.loader.reading import SourceCache
+from mkdocs_coherence.core.loader.source import Source
 from mkdocs_coherence.core.model import Document
 
 _SOURCE_CACHES: dict[Path, SourceCache] = {}

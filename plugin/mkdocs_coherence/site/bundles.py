@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.findings import Finding
-from mkdocs_coherence.core.loader import SourceCache
+from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.site.escape import markdown_code, markdown_fence, plain_markdown
 from mkdocs_coherence.site.model import json_safe, one_line

@@ -10,7 +10,7 @@ from importlib.resources import files as package_files
 from typing import Any, Callable
 
 from mkdocs_coherence.check import Report
-from mkdocs_coherence.core.loader import SourceCache
+from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.site.bundles import ContextBundles
 from mkdocs_coherence.site.escape import script_json
 from mkdocs_coherence.site.graph_json import dumps, graph_data, llms_txt, schema_text

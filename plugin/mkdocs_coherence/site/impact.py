@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from mkdocs_coherence.core.config import Settings
 from mkdocs_coherence.core.fingerprints import describe, material
 from mkdocs_coherence.core.git import GitError
-from mkdocs_coherence.core.history import changed_paths, glob_regex, literal_prefix, materials_at
+from mkdocs_coherence.core.git_history import changed_paths
+from mkdocs_coherence.core.globs import glob_regex, literal_prefix
+from mkdocs_coherence.core.history import materials_at
 from mkdocs_coherence.core.model import Document
 
 NOT_DEPENDENCIES = ("supersedes",)
@@ -35,7 +37,7 @@ class Impact:
 def compute(settings: Settings, base: str) -> Impact:
     import os
 
-    from mkdocs_coherence.check import load_corpus
+    from mkdocs_coherence.core.corpus import load_corpus
     from mkdocs_coherence.core.graph import build_graph
 
     toplevel, changed = changed_paths(settings, base)

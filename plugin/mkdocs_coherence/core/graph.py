@@ -115,6 +115,11 @@ class Graph:
         return [(source, data) for source, datas in self.pred.get(document_id, {}).items() for data in datas]
 
 
+# `superseded_by` and `amended_by` are written on the older decision; the edge runs from the newer.
+# An `amends` edge (amended, supplemented, superseded in part) leaves the older one standing.
+_STATED_BY_THE_OLDER = {"superseded_by": "supersedes", "amended_by": "amends"}
+
+
 def build_graph(corpus: Corpus) -> Graph:
     index = corpus.by_id()
     result = Graph(index, succ={i: {} for i in index}, pred={i: {} for i in index})
@@ -132,9 +137,9 @@ def build_graph(corpus: Corpus) -> Graph:
                 result.unresolved.append((document, reference))
                 continue
             reference.resolved = target.id
-            if reference.key == "superseded_by":  # stated on the old decision: the edge runs new -> old
-                result.add_edge(target.id, document.id, {"type": "supersedes", "line": reference.line, "range": None,
-                                                         "derived": True})
+            if reference.key in _STATED_BY_THE_OLDER:  # stated on the old decision: the edge runs new -> old
+                result.add_edge(target.id, document.id, {"type": _STATED_BY_THE_OLDER[reference.key],
+                                                         "line": reference.line, "range": None, "derived": True})
                 continue
             result.add_edge(document.id, target.id, {"type": reference.key, "line": reference.line,
                                                      "range": reference.range.text if reference.range else None})

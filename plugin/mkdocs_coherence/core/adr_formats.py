@@ -581,6 +581,8 @@ def apply_in_place(source, document, reading: Reading = DEFAULT_READING) -> list
         if found.date_problem == "ambiguous":
             advice = ("the day and the month could be either number, and no other record in the folder "
                       "tells; set date_order: dmy or mdy in the settings, or write it as YYYY-MM-DD")
+        elif re.fullmatch(rf"{_MONTH}[ \t]+\d{{4}}", _clean_date_text(found.date_text)):
+            advice = "it names a month but no day; write the day it was decided as YYYY-MM-DD"
         else:
             advice = "write it as YYYY-MM-DD"
         findings.append(Finding(

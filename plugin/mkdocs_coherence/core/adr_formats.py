@@ -88,8 +88,8 @@ _NESTED_ITEM = re.compile(r"^[ \t]+[*-][ \t]+(?P<value>.+?)[ \t]*$")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _LOOSE_TITLE = re.compile(r"^#{1,2}[ \t]*(?P<text>[^#\s].*?)[ \t]*$")  # `#25. Title`: no space, yet a title
 _RELATION = re.compile(
-    r"(?P<part>\b(?:in[ \t]+part|partially|partly)[ \t]+)?\b(?P<verb>super[sc]eded[ \t]+(?:in[ \t]+part[ \t]+)?by"
-    r"|super[sc]edes|amended[ \t]+by|amends|supplemented[ \t]+by|supplements)\b[ \t]*:?",
+    r"(?P<part>(?<![\w/.-])(?:in[ \t]+part|partially|partly)[ \t]+)?(?<![\w/.-])(?P<verb>super[sc]eded[ \t]+"
+    r"(?:in[ \t]+part[ \t]+)?by|super[sc]edes|amended[ \t]+by|amends|supplemented[ \t]+by|supplements)(?![\w-])[ \t]*:?",
     re.IGNORECASE)
 _MD_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<target><[^>]*>|[^)\s]+)(?:[ \t]+\"[^\"]*\")?\)")
 _ADR_ID = re.compile(r"\bADR[- _#]*\d+\b", re.IGNORECASE)
@@ -271,24 +271,25 @@ def _placeholder(lowered: str, words: Mapping[str, str]) -> bool:
 
 def normalise_status(text: str, reading: Reading = DEFAULT_READING) -> Status:
     """`✅ Accepted` -> accepted; `Superceded by [..](x.md)` -> superseded + link; `on hold` -> None."""
+    written = text.strip().strip("*_`").strip()  # as the finding quotes it
     stripped = _undecorated(text)
     lowered = stripped.lower()
     words = _vocabulary(reading)
     if _placeholder(lowered, words):
-        return Status(stripped, None, placeholder=True)
+        return Status(written, None, placeholder=True)
     # A team's own words first (they may be several words: "partly superseded").
     for word in sorted(reading.statuses, key=len, reverse=True):
         if re.match(rf"^{re.escape(word.lower())}\b", lowered):
-            return Status(stripped, words[word.lower()], word=word.lower())
+            return Status(written, words[word.lower()], word=word.lower())
     match = re.match(r"^super[sc]eded\b(?:[ \t]+by\b[ \t]*:?)?(?P<rest>.*)$", lowered)
     if match:
         rest = stripped[len(stripped) - len(match.group("rest")):]
         targets = link_targets(rest) if rest.strip() else []
-        return Status(stripped, "superseded", targets, word="superseded")
+        return Status(written, "superseded", targets, word="superseded")
     word = re.match(r"^[a-z]+", lowered)
     if word and word.group(0) in words:
-        return Status(stripped, words[word.group(0)], word=word.group(0))
-    return Status(stripped, None, word=word.group(0) if word else None)
+        return Status(written, words[word.group(0)], word=word.group(0))
+    return Status(written, None, word=word.group(0) if word else None)
 
 
 @dataclass
@@ -431,7 +432,7 @@ def read_in_place(body: str, first_line: int = 1, reading: Reading = DEFAULT_REA
                 kind = _read_link_line(line, line_no, found)
                 if kind:
                     found.consumed[index] = kind
-                    if found.status is None and kind == "superseded_by":  # the status line itself
+                    if found.status is None and kind.endswith("_by"):  # `Partly superseded by ..`: the status line
                         _set_status(found, normalise_status(line, reading), line_no)
                     continue
             if found.status is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# ../shared beside the clone; a work tree elsewhere names it in COHERENCE_SHARED.
+SHARED = Path(os.environ.get("COHERENCE_SHARED") or REPO.parent / "shared")
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -65,7 +65,7 @@ def test_a_file_that_states_no_status_has_none(site):
                     "decisions/0003-fm.md": "---\nstatus: accepted\n---\n# 3. FM\n\n* Status: rejected\n"})
     code, report = check_json(project)
     schema = [(f["path"], f["severity"]) for f in report["findings"] if f["rule"] == "schema"]
-    assert schema == [("decisions/0002-odd.md", "warning")]  # said, never an error, never guessed
+    assert schema == [("decisions/0002-odd.md", "info")]  # said as a notice, never an error, never guessed
     assert code == 0
     graph = run_cli("graph", str(project), "--format", "json")
     statuses = {n["id"]: n["status"] for n in __import__("json").loads(graph.stdout)["nodes"]}

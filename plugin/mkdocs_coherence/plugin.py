@@ -45,6 +45,8 @@ class CoherenceConfig(base.Config):
     fail_on = c.Type((str, bool), default="error")  # error, warning or never: what fails `mkdocs build`
     base = c.Optional(c.Type(str))  # git revision for breaking-change checks (or COHERENCE_BASE)
     limits = c.Optional(c.Type(dict))  # what one file may cost to read: file_bytes, frontmatter_bytes, ...
+    statuses = c.Optional(c.Type(dict))  # a team's status words -> lifecycle statuses, e.g. {pending: proposed}
+    date_order = c.Optional(c.Type(str))  # auto, dmy or mdy: how to read 05/02/2018 in existing ADRs
 
 
 class CoherencePlugin(BasePlugin[CoherenceConfig]):

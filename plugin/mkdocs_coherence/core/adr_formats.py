@@ -6,7 +6,18 @@
 - adr-tools (Michael Nygard's layout) writes a `Date:` line under the title and a
   `## Status` section whose lines are a status word and links: `Supersedes [..](..)`,
   `Superseded by [..](..)`, in adr-tools' own spelling "Supercedes"/"Superceded" too.
-  `Amends`/`Amended by` links are not supersessions.
+- What real folders write beside those (v1.1): statuses behind emoji, emphasis, code or a
+  blockquote (`✅ Accepted`, `` `Rejected` ``, `> Accepted`) and with trailing clauses
+  (`Accepted, supplemented by ADR-12`, `Pending (may change)`); synonyms (approved,
+  pending, RFC) and a team's own words (`statuses:` in the settings); metadata tables
+  (`| Date | 04/07/2023 |`), `**Date:**` labels, `Date 09/04/2018` without a colon,
+  `Created:` lines and an unlabelled date line under the title; day-first and two-digit
+  year dates (`date_order`); relations written as prose ("This decision has been
+  superseded by decision: [..](..)", "in part supersedes").
+
+Relations: `supersedes`/`superseded_by` replace a decision. An amendment, a supplement and
+a partial supersession change part of a decision and leave it standing: all three are read
+as `amends`/`amended_by`, an edge of its own kind that no rule counts as a supersession.
 
 Only what a file states is read: a file that states no status has none, a date without a
 day is no date, and a status outside the lifecycle is reported, never guessed. Fenced code
@@ -18,17 +29,44 @@ is skipped, so an example inside a record is never taken for the record's own me
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
 
 from mkdocs_coherence.core.values import STATUSES
 
 DECISION_STATUSES = STATUSES["decision"]
+DATE_ORDERS = ("auto", "dmy", "mdy")
+# Words real folders use for a lifecycle state (DESIGN §4 v1.1); a team adds its own in config.
+STATUS_SYNONYMS = {"approved": "accepted", "pending": "proposed", "rfc": "proposed"}
+# Files that sit in a decisions folder without being decisions.
+_NOT_DECISIONS = re.compile(r"^(?:readme|index|_?template)$|template", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a team writes its records: its own status words and the order of its numeric dates."""
+
+    statuses: Mapping[str, str] = field(default_factory=dict)  # lower-case word -> lifecycle status
+    date_order: str = "auto"  # auto | dmy | mdy
+
+
+DEFAULT_READING = Reading()
+
+
+def is_decision_record(path: Path, meta: Mapping) -> bool:
+    """False for a folder's README, index or template, unless its front-matter says `kind`."""
+    return "kind" in meta or not _NOT_DECISIONS.search(path.stem)
+
 
 _FIELD_NAMES = {
     "status": "status",
     "date": "date",
+    "created": "date",
     "deciders": "deciders",
     "decision-makers": "deciders",
     "decision makers": "deciders",
@@ -37,17 +75,25 @@ _FIELD_NAMES = {
     "consulted": "consulted",
     "informed": "informed",
 }
-# `* Status: accepted`, `- Date: 2020-09-24`, `Date: 2016-02-12`, `**Status:** accepted`
+_NAMES = r"status|date|created|deciders|decision[- ]makers?(?:\(s\))?|consulted|informed"
+# `* Status: accepted`, `- Date: 2020-09-24`, `Date: 2016-02-12`, `**Status:** accepted`,
+# and `Date 09/04/2018` (no colon, but a digit follows)
 _FIELD_LINE = re.compile(
-    r"^(?P<bullet>[*-][ \t]+)?\**(?P<name>status|date|deciders|decision[- ]makers?(?:\(s\))?|consulted|informed)"
-    r"\**[ \t]*:[ \t]*\**[ \t]*(?P<value>.*?)[ \t]*$", re.IGNORECASE)
+    rf"^(?P<bullet>[*-][ \t]+)?\**(?P<name>{_NAMES})"
+    r"(?:\**[ \t]*:[ \t]*\**|[ \t]+(?=\d))[ \t]*(?P<value>.*?)[ \t]*$", re.IGNORECASE)
+# `| Date | `04/07/2023` |` in a metadata table, in a blockquote or not
+_TABLE_ROW = re.compile(rf"^>?[ \t]*\|[ \t]*\**(?P<name>{_NAMES})\**[ \t]*\|[ \t]*(?P<value>.*?)[ \t]*\|[ \t]*$",
+                        re.IGNORECASE)
 _NESTED_ITEM = re.compile(r"^[ \t]+[*-][ \t]+(?P<value>.+?)[ \t]*$")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_LINK_LINE = re.compile(
-    r"^(?:[*-][ \t]+)?(?P<verb>super[sc]eded[ \t]+by|super[sc]edes|amended[ \t]+by|amends)\b[ \t]*:?[ \t]*(?P<rest>.*)$",
+_LOOSE_TITLE = re.compile(r"^#{1,2}[ \t]*(?P<text>[^#\s].*?)[ \t]*$")  # `#25. Title`: no space, yet a title
+_RELATION = re.compile(
+    r"(?P<part>(?<![\w/.-])(?:in[ \t]+part|partially|partly)[ \t]+)?(?<![\w/.-])(?P<verb>super[sc]eded[ \t]+"
+    r"(?:in[ \t]+part[ \t]+)?by|super[sc]edes|amended[ \t]+by|amends|supplemented[ \t]+by|supplements)(?![\w-])[ \t]*:?",
     re.IGNORECASE)
 _MD_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<target><[^>]*>|[^)\s]+)(?:[ \t]+\"[^\"]*\")?\)")
-_ADR_ID = re.compile(r"\bADR[- _]?\d+\b", re.IGNORECASE)
+_ADR_ID = re.compile(r"\bADR[- _#]*\d+\b", re.IGNORECASE)
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 _MONTHS = {name: number for number, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
@@ -62,39 +108,113 @@ _DATE_FORMS = (
     re.compile(rf"^(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[ \t]+{_MONTH},?[ \t]+(?P<year>\d{{4}})$"),  # 19 Dec 2022
     re.compile(r"^(?P<year>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),  # 20200924
 )
+# 05/02/2018, 10/04/18, 05-02-2018: day first or month first, as the team writes
+_NUMERIC = re.compile(r"^(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})$")
+_EMOJI_CODE = re.compile(r"[ \t]+:[a-z0-9_+-]+:$")  # `2024-10-31 :ghost:`
 
 
-def parse_written_date(text: str) -> date | None:
-    """A date as teams write it; None when it lacks a day, is ambiguous (03/04/2021) or invalid."""
+@dataclass(frozen=True)
+class WrittenDate:
+    """A date as written: `value` when it could be read, else `problem` says why not."""
+
+    text: str
+    value: date | None
+    problem: str | None = None  # "ambiguous" (day and month could swap) or "unreadable"
+
+
+def _clean_date_text(text: str) -> str:
     text = text.strip().strip("*_`").strip()
+    text = _EMOJI_CODE.sub("", text)
     text = re.sub(r"[ \t]*\(.*\)$", "", text).rstrip(".").strip()  # "2021-06-17 (updated)" -> the date
+    return text.strip("*_`").strip()
+
+
+def numeric_order_evidence(text: str) -> str | None:
+    """"dmy" for `27/06/23`, "mdy" for `06/27/23`, None when the numbers allow both (or no date)."""
+    match = _NUMERIC.match(_clean_date_text(text))
+    if not match:
+        return None
+    first, second = int(match.group(1)), int(match.group(3))
+    if first > 12 >= second >= 1:
+        return "dmy"
+    if second > 12 >= first >= 1:
+        return "mdy"
+    return None
+
+
+def read_date(text: str, order: str = "auto") -> WrittenDate:
+    """A date as teams write it. Numeric `dd/mm/yyyy` or `mm/dd/yy`: by `order` ("dmy", "mdy"),
+    or with "auto" only when the numbers themselves say which is the day."""
+    cleaned = _clean_date_text(text)
     for form in _DATE_FORMS:
-        match = form.match(text)
+        match = form.match(cleaned)
         if not match:
             continue
         parts = match.groupdict()
         if parts.get("month") is not None:
             month = _MONTHS.get(parts["month"].lower())
             if month is None:
-                return None
+                return WrittenDate(text, None, "unreadable")
         else:
             month = int(parts["m"])
         try:
-            return date(int(parts["year"]), month, int(parts["d"]))
+            return WrittenDate(text, date(int(parts["year"]), month, int(parts["d"])))
         except ValueError:
-            return None
-    slashed = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", text)
-    if slashed:  # US or European order: only when the numbers themselves say which is the day
-        first, second, year = map(int, slashed.groups())
-        if first > 12 >= second:
-            first, second = second, first
-        elif not (second > 12 >= first):
-            return None
+            return WrittenDate(text, None, "unreadable")
+    numeric = _NUMERIC.match(cleaned)
+    if numeric:
+        first, second = int(numeric.group(1)), int(numeric.group(3))
+        year = int(numeric.group(4))
+        year = year + 2000 if year < 100 else year  # a decision record written in this century
+        if order == "auto":
+            order = numeric_order_evidence(cleaned) or ""
+            if not order:
+                return WrittenDate(text, None, "ambiguous")
+        day, month = (first, second) if order == "dmy" else (second, first)
         try:
-            return date(year, first, second)
+            return WrittenDate(text, date(year, month, day))
         except ValueError:
-            return None
-    return None
+            return WrittenDate(text, None, "unreadable")
+    return WrittenDate(text, None, "unreadable")
+
+
+def parse_written_date(text: str, order: str = "auto") -> date | None:
+    """A date as teams write it; None when it lacks a day, is ambiguous (03/04/2021) or invalid."""
+    return read_date(text, order).value
+
+
+def folder_date_order(folder: Path) -> str | None:
+    """"dmy" or "mdy" when the unambiguous numeric dates of the records in `folder` agree, else None."""
+    stamps = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.lower().endswith(".md") and entry.is_file(follow_symlinks=False):
+                    status = entry.stat(follow_symlinks=False)
+                    stamps.append((entry.name, status.st_mtime_ns, status.st_size))
+    except OSError:
+        return None
+    return _folder_date_order(str(folder), tuple(sorted(stamps)))
+
+
+@lru_cache(maxsize=32)
+def _folder_date_order(folder: str, stamps: tuple) -> str | None:
+    """Keyed by the files' stamps: a folder is read once per change, not once per ambiguous date."""
+    seen = set()
+    for name, _, size in stamps:
+        if size > 1_000_000:
+            continue  # a decision record is small; a huge file is no evidence worth reading
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        found = read_in_place(text)
+        if found.date_text is not None:
+            evidence = numeric_order_evidence(found.date_text)
+            if evidence:
+                seen.add(evidence)
+    return seen.pop() if len(seen) == 1 else None
 
 
 @dataclass
@@ -104,6 +224,15 @@ class Status:
     text: str
     status: str | None
     superseded_by: list[str] = field(default_factory=list)
+    word: str | None = None  # the word read, lower case ("approved"), for the notice on unmapped words
+    placeholder: bool = False  # a template's list of choices (`Accepted or Rejected`), never filled in
+
+
+def _adr_id(text: str) -> str:
+    """`ADR #0033`, `ADR 18`, `ADR-0005` -> an id the graph resolves (`ADR-0033`)."""
+    if not re.search(r"[#]|\s", text):
+        return text
+    return "ADR-%04d" % int(re.search(r"\d+", text).group(0))
 
 
 def link_targets(text: str) -> list[str]:
@@ -114,37 +243,71 @@ def link_targets(text: str) -> list[str]:
         return targets
     ids = _ADR_ID.findall(text)
     if ids:
-        return ids
+        return [_adr_id(found) for found in ids]
     bare = text.strip().strip("[]`*_ ").rstrip(".")
     return [bare] if bare and " " not in bare else []
 
 
-def normalise_status(text: str) -> Status:
-    """`Accepted` -> accepted; `Superceded by [..](x.md)` -> superseded + link; `on hold` -> None."""
-    stripped = text.strip().strip("*_`").strip()
+_DECORATION = re.compile(r"^[\W_]+", re.UNICODE)  # emoji, `>`, `*`, backticks, bullets before the word
+
+
+def _undecorated(text: str) -> str:
+    return _DECORATION.sub("", text.strip()).rstrip("*_` \t")
+
+
+def _vocabulary(reading: Reading) -> dict[str, str]:
+    words = {**STATUS_SYNONYMS, **{word: word for word in DECISION_STATUSES}}
+    words.update({word.lower(): status for word, status in reading.statuses.items()})
+    return words
+
+
+def _placeholder(lowered: str, words: Mapping[str, str]) -> bool:
+    """`accepted or rejected`, `accepted | pending | superseded by …`, a list of five choices."""
+    found = [w for w in re.findall(r"[a-z]+", lowered) if w in words or w.startswith("supersed")]
+    if len(found) >= 2 and re.match(rf"^{found[0]}[ \t]*(?:\bor\b|\||/)", lowered):
+        return True
+    return len(set(found)) >= 3
+
+
+def normalise_status(text: str, reading: Reading = DEFAULT_READING) -> Status:
+    """`✅ Accepted` -> accepted; `Superceded by [..](x.md)` -> superseded + link; `on hold` -> None."""
+    written = text.strip().strip("*_`").strip()  # as the finding quotes it
+    stripped = _undecorated(text)
     lowered = stripped.lower()
+    words = _vocabulary(reading)
+    if _placeholder(lowered, words):
+        return Status(written, None, placeholder=True)
+    # A team's own words first (they may be several words: "partly superseded").
+    for word in sorted(reading.statuses, key=len, reverse=True):
+        if re.match(rf"^{re.escape(word.lower())}\b", lowered):
+            return Status(written, words[word.lower()], word=word.lower())
     match = re.match(r"^super[sc]eded\b(?:[ \t]+by\b[ \t]*:?)?(?P<rest>.*)$", lowered)
     if match:
         rest = stripped[len(stripped) - len(match.group("rest")):]
-        return Status(stripped, "superseded", link_targets(rest) if rest.strip() else [])
+        targets = link_targets(rest) if rest.strip() else []
+        return Status(written, "superseded", targets, word="superseded")
     word = re.match(r"^[a-z]+", lowered)
-    if word and word.group(0) in DECISION_STATUSES:
-        return Status(stripped, word.group(0))
-    return Status(stripped, None)
+    if word and word.group(0) in words:
+        return Status(written, words[word.group(0)], word=word.group(0))
+    return Status(written, None, word=word.group(0) if word else None)
 
 
 @dataclass
 class InPlace:
     """Metadata a decision record states in its body, with the 1-based file line of each."""
 
-    format: str | None = None  # "madr2", "log4brains", "adr-tools" or None (nothing found)
+    format: str | None = None  # "madr2", "log4brains", "adr-tools", "table" or None (nothing found)
     status: Status | None = None
     date: date | None = None
     date_text: str | None = None
+    date_problem: str | None = None  # why `date_text` gave no date: "ambiguous" or "unreadable"
     people: dict[str, list[str]] = field(default_factory=dict)  # deciders, consulted, informed
     supersedes: list[str] = field(default_factory=list)
     superseded_by: list[str] = field(default_factory=list)
-    lines: dict[str, int] = field(default_factory=dict)  # status/date/deciders/supersedes/superseded_by
+    amends: list[str] = field(default_factory=list)  # amended, supplemented or superseded in part
+    amended_by: list[str] = field(default_factory=list)
+    title: str | None = None  # a title a reader sees where no `# ` heading is (`#25. Title`, an H2)
+    lines: dict[str, int] = field(default_factory=dict)  # status/date/deciders/supersedes/... -> line
     consumed: dict[int, str] = field(default_factory=dict)  # body line (0-based) -> the field it states
     status_section: tuple[int, int] | None = None  # body lines [start, end) of `## Status`
 
@@ -175,7 +338,17 @@ def _people(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
 
 
-def read_in_place(body: str, first_line: int = 1) -> InPlace:
+def _set_status(found: InPlace, status: Status, line_no: int) -> None:
+    found.status = status
+    found.lines["status"] = line_no
+    for target in status.superseded_by:
+        if target not in found.superseded_by:
+            found.superseded_by.append(target)
+    if status.superseded_by:
+        found.lines.setdefault("superseded_by", line_no)
+
+
+def read_in_place(body: str, first_line: int = 1, reading: Reading = DEFAULT_READING) -> InPlace:
     """Read the metadata a decision states in its body; `first_line` is the body's line in the file."""
     lines = body.split("\n")
     plain = _unfenced(lines)
@@ -183,20 +356,32 @@ def read_in_place(body: str, first_line: int = 1) -> InPlace:
     headings = [(i, len(m.group(1)), m.group(2).strip()) for i, line in enumerate(lines)
                 if plain[i] and (m := _HEADING.match(line))]
     title = next((i for i, level, _ in headings if level == 1), None)
+    if title is None:  # no `# ` heading: `#25. Title` or an H2 on the first line is what a reader sees
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        loose = _LOOSE_TITLE.match(lines[first]) if first is not None and plain[first] else None
+        if loose:
+            title, found.title = first, loose.group("text")
 
-    # 1. The block under the title, up to the next heading: bullets and `Date:` lines.
+    # 1. The block under the title, up to the next heading: bullets, `Date:` lines, tables.
     if title is not None:
         end = next((i for i, _, _ in headings if i > title), len(lines))
         index = title + 1
         while index < end:
             line = lines[index]
-            match = _FIELD_LINE.match(line) if plain[index] else None
+            match = (_FIELD_LINE.match(line) or _TABLE_ROW.match(line)) if plain[index] else None
             if not match:
+                if plain[index] and found.date_text is None and not line.startswith((" ", "\t")):
+                    written = read_date(line, reading.date_order)  # `June 19, 2018` alone on a line
+                    if written.value is not None:
+                        found.date_text, found.date = line.strip(), written.value
+                        found.lines["date"] = first_line + index
+                        found.consumed[index] = "date"
+                        found.format = found.format or "adr-tools"
                 index += 1
                 continue
             raw_name = match.group("name").lower()
             name = _FIELD_NAMES.get(raw_name) or ("deciders" if raw_name.startswith("decision") else None)
-            bullet = match.group("bullet")
+            bullet = match.groupdict().get("bullet")
             value = match.group("value").strip()
             line_no = first_line + index
             # Nested bullets (a list of deciders) and the blank lines inside them belong to this field.
@@ -214,16 +399,20 @@ def read_in_place(body: str, first_line: int = 1) -> InPlace:
             found.consumed[index] = name
             index = look
             if found.format is None:
-                found.format = ("log4brains" if bullet.startswith("-") else "madr2") if bullet else "adr-tools"
+                if match.re is _TABLE_ROW:
+                    found.format = "table"
+                else:
+                    found.format = ("log4brains" if bullet.startswith("-") else "madr2") if bullet else "adr-tools"
             if name == "status" and found.status is None:
-                found.status = normalise_status(value)
-                found.lines["status"] = line_no
+                _set_status(found, normalise_status(value, reading), line_no)
+                if not found.status.placeholder:  # a template's `Superseded by ADR-XXX` names no record
+                    _read_relations(value, line_no, found)
             elif name == "date" and found.date_text is None:
-                found.date_text = value
-                found.date = parse_written_date(value)
+                written = read_date(value, reading.date_order)
+                found.date_text, found.date, found.date_problem = value, written.value, written.problem
                 found.lines["date"] = line_no
             elif name in ("deciders", "consulted", "informed") and name not in found.people:
-                people = _people(value) + [item for item in nested if item]
+                people = _people(value.strip("`")) + [item for item in nested if item]
                 if people:
                     found.people[name] = people
                     found.lines[name] = line_no
@@ -238,18 +427,21 @@ def read_in_place(body: str, first_line: int = 1) -> InPlace:
             line = lines[index].strip()
             if not line or not plain[index]:
                 continue
-            link = _read_link_line(line, first_line + index, found)
-            if link:
-                found.consumed[index] = link
-                continue
-            if found.status is None and len(line) <= 80:
+            line_no = first_line + index
+            if _RELATION.match(_undecorated(line)):  # a link line: `Supersedes [..](..)`
+                kind = _read_link_line(line, line_no, found)
+                if kind:
+                    found.consumed[index] = kind
+                    if found.status is None and kind.endswith("_by"):  # `Partly superseded by ..`: the status line
+                        _set_status(found, normalise_status(line, reading), line_no)
+                    continue
+            if found.status is None:
                 found.consumed[index] = "status"
-                found.status = normalise_status(line)
-                found.lines["status"] = first_line + index
-                if found.status.superseded_by:
-                    found.lines.setdefault("superseded_by", first_line + index)
-                    found.superseded_by.extend(found.status.superseded_by)
+                _set_status(found, normalise_status(line, reading), line_no)
+                if not found.status.placeholder:
+                    _read_relations(line, line_no, found)  # `accepted; supersedes ADR-0045`
                 continue
+            _read_relations(line, line_no, found)  # prose: "This ADR in part supersedes [0003](..)"
             only_metadata = False
         if only_metadata:
             found.status_section = (start, end)
@@ -271,12 +463,6 @@ def read_in_place(body: str, first_line: int = 1) -> InPlace:
                 if link:
                     found.consumed[index] = link
 
-    # A status line `superseded by X` (MADR 2, log4brains) is a link too.
-    if found.status is not None and found.status.superseded_by:
-        for target in found.status.superseded_by:
-            if target not in found.superseded_by:
-                found.superseded_by.append(target)
-                found.lines.setdefault("superseded_by", found.lines.get("status", first_line))
     # adr-tools writes no status word once a decision is superseded: `Superceded by` says it.
     if found.superseded_by and (found.status is None or found.status.status == "accepted"):
         found.status = Status(found.status.text if found.status else "superseded", "superseded")
@@ -284,30 +470,77 @@ def read_in_place(body: str, first_line: int = 1) -> InPlace:
     return found
 
 
+def status_clause(text: str) -> str:
+    """`Accepted, supplemented by ADR-12` -> `, supplemented by ADR-12`: what follows the word."""
+    stripped = _undecorated(text)
+    if re.match(r"^super[sc]eded\b", stripped, re.IGNORECASE):
+        return ""  # its link is the status's own
+    word = re.match(r"^\w+", stripped)
+    return stripped[word.end():] if word else ""
+
+
+def _read_relations(text: str, line_no: int, found: InPlace) -> list[str]:
+    """Every relation a line states (`supersedes [x](..)`, `in part supersedes`, `amended by`,
+    `supplemented by`), recorded; the kinds read. A verb with no target is prose, not a link."""
+    kinds = []
+    matches = list(_RELATION.finditer(text))
+    for position, match in enumerate(matches):
+        rest = text[match.end(): matches[position + 1].start() if position + 1 < len(matches) else len(text)]
+        targets = link_targets(rest)
+        if not targets:
+            continue
+        verb = re.sub(r"\s+", " ", match.group("verb").lower())
+        partial = bool(match.group("part")) or " in part " in verb
+        if verb.startswith(("amend", "supplement")) or partial:
+            key = "amended_by" if verb.endswith(" by") else "amends"
+        else:
+            key = "superseded_by" if verb.endswith(" by") else "supersedes"
+        bucket = getattr(found, key)
+        for target in targets:
+            if target not in bucket:
+                bucket.append(target)
+        found.lines.setdefault(key, line_no)
+        kinds.append(key)
+    return kinds
+
+
 def _read_link_line(line: str, line_no: int, found: InPlace) -> str | None:
-    """Record a `Supersedes`/`Superseded by` line; the kind of link ("amends" included), else None."""
-    match = _LINK_LINE.match(line)
-    if not match:
-        return None
-    verb = re.sub(r"\s+", " ", match.group("verb").lower())
-    targets = link_targets(match.group("rest"))
-    if verb.startswith("amend"):
-        return "amends"  # an amendment is no supersession
-    if not targets:
-        return None  # "supersedes another" in a sentence: prose, not a link
-    key = "superseded_by" if verb.endswith(" by") else "supersedes"
-    bucket = found.superseded_by if key == "superseded_by" else found.supersedes
-    for target in targets:
-        if target not in bucket:
-            bucket.append(target)
-    found.lines.setdefault(key, line_no)
-    if found.format is None:
+    """Record the relations a line states; the kind of the first, else None."""
+    kinds = _read_relations(line, line_no, found)
+    if kinds and found.format is None:
         found.format = "adr-tools"
-    return key
+    return kinds[0] if kinds else None
 
 
-def apply_in_place(source, document) -> list:
-    """Fill a decision's status, date, people and supersede links from its body.
+def _designated(target: str, folder: Path) -> str:
+    """The record a link means, as a reader resolves it: a link to the repository's own page of
+    a record (`https://github.com/o/r/blob/main/adr/0006-x.md`) is that file of this folder; a
+    link whose file is missing or misspelt (`0018-govuk-..` for `0018-govkuk-..`) is the record
+    of its number."""
+    if not target.lower().endswith(".md"):
+        return target
+    name = target.rsplit("/", 1)[-1]
+    if _URL.match(target):
+        if not (folder / name).is_file():
+            return _number_id(name) or target
+        return name
+    try:
+        if (folder / target).exists():
+            return target
+    except (OSError, ValueError):
+        return target
+    return _number_id(name) or target
+
+
+def _number_id(name: str) -> str | None:
+    from mkdocs_coherence.core.schema import default_id
+
+    identifier = default_id(Path(name), "decision")
+    return identifier if identifier.startswith("ADR-") else None
+
+
+def apply_in_place(source, document, reading: Reading = DEFAULT_READING) -> list:
+    """Fill a decision's status, date, people and relations from its body.
 
     Front-matter wins: a key the front-matter states is never taken from the body. Body
     lines become the keys' positions, so findings point at the line that says it.
@@ -315,30 +548,57 @@ def apply_in_place(source, document) -> list:
     from mkdocs_coherence.core.findings import Finding, Severity
 
     meta = source.meta
-    found = read_in_place(source.body, source.body_line)
+    found = read_in_place(source.body, source.body_line, reading)
+    if found.title is not None and "title" not in meta:
+        document.title = found.title  # kept unless a `# ` heading says otherwise (there is none)
     if not found.found:
         return []
+    if found.date_problem == "ambiguous" and reading.date_order == "auto":
+        order = folder_date_order(source.path.parent)
+        if order:  # the folder's other records say which number is the day
+            written = read_date(found.date_text, order)
+            found.date, found.date_problem = written.value, written.problem
     findings = []
     positions = source.positions
     if "status" not in meta and found.status is not None:
         positions.keys.setdefault("status", found.lines["status"])
         document.status = found.status.status
-        if found.status.status is None:
+        if found.status.placeholder:
+            findings.append(Finding(
+                "schema", f"status '{found.status.text}' lists several statuses, as a template does, so the "
+                "decision is read as having no status; keep the one that holds", source.rel,
+                found.lines["status"], severity=Severity.WARNING))
+        elif found.status.status is None:
+            word = found.status.word or found.status.text
             findings.append(Finding(
                 "schema", f"status '{found.status.text}' is none of a decision's statuses "
-                f"({', '.join(DECISION_STATUSES)}), so the decision is read as having no status; "
-                "write one of them if one fits", source.rel, found.lines["status"], severity=Severity.WARNING))
+                f"({', '.join(DECISION_STATUSES)}), so the decision is read as having no status; if "
+                f"'{word}' means one of them, map it in the settings (statuses: {{{word}: accepted}})",
+                source.rel, found.lines["status"], severity=Severity.INFO))
     if "date" not in meta and found.date is not None:
         document.values["date"] = found.date
         positions.keys.setdefault("date", found.lines["date"])
+    elif "date" not in meta and found.date_text is not None:
+        if found.date_problem == "ambiguous":
+            advice = ("the day and the month could be either number, and no other record in the folder "
+                      "tells; set date_order: dmy or mdy in the settings, or write it as YYYY-MM-DD")
+        elif re.fullmatch(rf"{_MONTH}[ \t]+\d{{4}}", _clean_date_text(found.date_text)):
+            advice = "it names a month but no day; write the day it was decided as YYYY-MM-DD"
+        else:
+            advice = "write it as YYYY-MM-DD"
+        findings.append(Finding(
+            "schema", f"date '{found.date_text}' cannot be read as a date, so the decision has none; {advice}",
+            source.rel, found.lines["date"], severity=Severity.WARNING))
     for name, people in found.people.items():
         if name not in meta and not (name == "deciders" and "decision-makers" in meta):
             document.values[name] = people
             positions.keys.setdefault(name, found.lines[name])
-    if "supersedes" not in meta and found.supersedes:
-        document.values["supersedes"] = list(found.supersedes)
-        positions.keys.setdefault("supersedes", found.lines["supersedes"])
-    if "superseded_by" not in document.values and found.superseded_by and "status" not in meta:
-        document.values["superseded_by"] = list(found.superseded_by)
-        positions.keys.setdefault("superseded_by", found.lines["superseded_by"])
+    folder = source.path.parent
+    relations = {"supersedes": found.supersedes, "amends": found.amends, "amended_by": found.amended_by}
+    if "status" not in meta:  # a front-matter status states its own `superseded by`
+        relations["superseded_by"] = found.superseded_by
+    for key, targets in relations.items():
+        if key not in meta and key not in document.values and targets:
+            document.values[key] = list(dict.fromkeys(_designated(target, folder) for target in targets))
+            positions.keys.setdefault(key, found.lines[key])
     return findings

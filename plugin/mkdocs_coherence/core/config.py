@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from mkdocs_coherence.core.adr_formats import DATE_ORDERS, DECISION_STATUSES, DEFAULT_READING, Reading
 from mkdocs_coherence.core.findings import Rule, Severity
 from mkdocs_coherence.core.loader.limits import DEFAULT_LIMITS, Limits
 from mkdocs_coherence.core.suggest import closest
@@ -23,7 +24,7 @@ FAIL_ON = ("error", "warning", "never")
 RULE_LEVELS = ("error", "warning", "info", "off")
 DEFAULT_GATES: dict[str, tuple[str, ...]] = {"high": ("rollback", "monitoring", "owners>=2")}
 GATE_REQUIREMENT = re.compile(r"^(?P<key>[a-z_][a-z0-9_-]*)(?:\s*>=\s*(?P<count>\d{1,9}))?$")
-OPTIONS = ("folders", "rules", "gates", "outcome_grace", "fail_on", "base", "limits")
+OPTIONS = ("folders", "rules", "gates", "outcome_grace", "fail_on", "base", "limits", "statuses", "date_order")
 LIMIT_NAMES = tuple(Limits.__dataclass_fields__)
 
 
@@ -48,6 +49,7 @@ class Settings:
     fail_on: str = "error"
     base: str | None = None
     limits: Limits = DEFAULT_LIMITS
+    reading: Reading = DEFAULT_READING  # `statuses` and `date_order`: how existing ADRs are read
 
     def severity_of(self, rule: str) -> Severity | None:
         if rule in self.severities:
@@ -197,8 +199,35 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
         raise ConfigError("base", "must be a git revision (a string), e.g. origin/main")
 
     limits = _limits(options.get("limits"))
+    reading = Reading(_statuses(options.get("statuses")), _date_order(options.get("date_order")))
 
-    return Settings(config_dir, docs_dir, folders, catalogue, severities, gates, days, fail_on, base, limits)
+    return Settings(config_dir, docs_dir, folders, catalogue, severities, gates, days, fail_on, base, limits, reading)
+
+
+def _statuses(raw: Any) -> dict[str, str]:
+    """A team's own status words -> lifecycle statuses: `{pending: proposed, incomplete: proposed}`."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError("statuses", f"must map a status word to one of {_allowed(DECISION_STATUSES)}, "
+                          "e.g. {incomplete: proposed}")
+    words = {}
+    for word, status in raw.items():
+        if not isinstance(word, str) or not word.strip():
+            raise ConfigError("statuses", f"'{word}' is not a word; map words to one of {_allowed(DECISION_STATUSES)}")
+        if status not in DECISION_STATUSES:
+            raise ConfigError("statuses", f"word '{word}' maps to '{status}'; allowed: {_allowed(DECISION_STATUSES)}"
+                              f"{_did_you_mean(str(status), DECISION_STATUSES)}")
+        words[" ".join(word.lower().split())] = status
+    return words
+
+
+def _date_order(raw: Any) -> str:
+    """How to read a numeric date such as 05/02/2018: `auto` (from the folder's other dates), `dmy`, `mdy`."""
+    order = "auto" if raw is None else raw
+    if order not in DATE_ORDERS:
+        raise ConfigError("date_order", f"'{raw}' is not allowed; allowed: {_allowed(DATE_ORDERS)}")
+    return order
 
 
 # --- reading mkdocs.yml without MkDocs -------------------------------------------------

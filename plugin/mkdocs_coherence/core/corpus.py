@@ -11,6 +11,7 @@ import os
 import traceback
 from pathlib import Path
 
+from mkdocs_coherence.core.adr_formats import is_decision_record
 from mkdocs_coherence.core.config import Settings
 from mkdocs_coherence.core.findings import Finding
 from mkdocs_coherence.core.loader.discovery import iter_markdown
@@ -91,9 +92,11 @@ def load_document(path: Path, rel: str, kind: str | None, settings: Settings, *,
     if not source.readable:
         return None, source.findings, False
     kind = kind or source.kind_hint  # front-matter that did not parse still names its kind
+    if kind == "decision" and not is_decision_record(path, source.meta):  # a README, index or template
+        return None, source.findings, True
     if not (source.has_frontmatter or kind is not None):
         return None, source.findings, True
-    document, findings = build_document(source, kind, settings.gates, settings.catalogue)
+    document, findings = build_document(source, kind, settings.gates, settings.catalogue, settings.reading)
     if document is not None:
         findings += _escaping_globs(document, settings)
     return document, source.findings + findings, True

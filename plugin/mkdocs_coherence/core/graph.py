@@ -143,6 +143,11 @@ class Graph:
         return "superseded" if document.id in self.superseded_by else document.status
 
 
+# `superseded_by` and `amended_by` are written on the older decision; the edge runs from the newer.
+# An `amends` edge (amended, supplemented, superseded in part) leaves the older one standing.
+_STATED_BY_THE_OLDER = {"superseded_by": "supersedes", "amended_by": "amends"}
+
+
 def build_graph(corpus: Corpus) -> Graph:
     index = corpus.by_id()
     result = Graph(index, succ={i: {} for i in index}, pred={i: {} for i in index})
@@ -160,8 +165,9 @@ def build_graph(corpus: Corpus) -> Graph:
                 result.unresolved.append((document, reference))
                 continue
             reference.resolved = target.id
-            if reference.key == "superseded_by":  # stated on the old decision: the edge runs new -> old
-                result.add_edge(Edge(target.id, document.id, "supersedes", reference.line, reference, derived=True))
+            if reference.key in _STATED_BY_THE_OLDER:  # stated on the old decision: the edge runs new -> old
+                result.add_edge(Edge(target.id, document.id, _STATED_BY_THE_OLDER[reference.key], reference.line,
+                                     reference, derived=True))
                 continue
             result.add_edge(Edge(document.id, target.id, reference.key, reference.line, reference))
     superseded_by = result.superseded_by

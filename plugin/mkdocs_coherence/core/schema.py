@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Collection
 
+from mkdocs_coherence.core.adr_formats import DEFAULT_READING, Reading
 from mkdocs_coherence.core.findings import Finding, Severity, Waiver
 from mkdocs_coherence.core.loader.headings import scan_headings
 from mkdocs_coherence.core.loader.source import Source
@@ -301,7 +302,9 @@ def _risk_check(tiers: tuple) -> Callable[[Any], str]:
 _KIND_CHECK = _choice(KINDS)
 # kind -> {key: spec} for the keys of that kind's contract
 _KEYS_OF = {kind: {name: spec for name, spec in KEYS.items() if kind in spec.kinds} for kind in KINDS}
-_REFERENCE_KEYS = (*REFERENCE_KEYS, "superseded_by")
+# Derived from what a record states in its body, never written as keys: `superseded_by`, and
+# amendments (amended, supplemented or superseded in part: both decisions stand).
+_REFERENCE_KEYS = (*REFERENCE_KEYS, "superseded_by", "amends", "amended_by")
 
 
 def default_id(path: Path, kind: str, stem: str | None = None) -> str:
@@ -315,7 +318,7 @@ def default_id(path: Path, kind: str, stem: str | None = None) -> str:
     return stem
 
 
-_LEADING_NUMBER = re.compile(r"^(\d+)")
+_LEADING_NUMBER = re.compile(r"^(?:ADR[-_ ]?)?(\d+)", re.IGNORECASE)  # 0001-x, ADR001-x, ADR-001_x
 
 
 def _status(kind: str, value: Any, document: Document) -> str:
@@ -343,9 +346,9 @@ def _status(kind: str, value: Any, document: Document) -> str:
 
 
 def build_document(source: Source, folder_kind: str | None, gates: dict,
-                   rules: Collection[str]) -> tuple[Document | None, list[Finding]]:
+                   rules: Collection[str], reading: Reading = DEFAULT_READING) -> tuple[Document | None, list[Finding]]:
     """Validate one source into a Document (None when it is no document) plus its findings;
-    `rules`: every rule slug, which `ignore:` may name."""
+    `rules`: every rule slug, which `ignore:` may name; `reading`: how in-place ADRs are read."""
     meta, rel, positions = source.meta, source.rel, source.positions
     findings: list[Finding] = []
 
@@ -397,7 +400,7 @@ def build_document(source: Source, folder_kind: str | None, gates: dict,
 
     if kind == "decision":  # MADR 2, log4brains and adr-tools state their metadata in the body
         from mkdocs_coherence.core.adr_formats import apply_in_place
-        findings.extend(apply_in_place(source, document))
+        findings.extend(apply_in_place(source, document, reading))
     document.id = values.get("id", document.id)
     document.id_line = positions.of("id")
     headings = scan_headings(source.body)

@@ -3,7 +3,8 @@
 Only lines that state metadata the new front-matter now holds are removed: the `* Status:`
 / `- Date:` / `Date:` lines, a decider list, and a `## Status` section made only of a status
 and supersede links. Every other line — prose, unknown bullets such as `* Discussion:`, an
-`Amended by` link, a date without a day — stays exactly as it was. Existing front-matter is
+`Amended by` link, a status line with a clause (`Accepted, supplemented by ADR-12`) or a
+status word the tool cannot map, a date without a day — stays exactly as it was. Existing front-matter is
 kept byte for byte; the new keys are added at its end. Writes are atomic.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from mkdocs_coherence.core.adr_formats import read_in_place
+from mkdocs_coherence.core.adr_formats import DEFAULT_READING, Reading, read_in_place, status_clause
 from mkdocs_coherence.core.config import Settings
 from mkdocs_coherence.edits.files import WriteRefused, atomic_write, diff, refuse_outside
 from mkdocs_coherence.core.loader.discovery import iter_markdown
@@ -39,7 +40,7 @@ def _dump(key: str, value) -> str:
     return yaml.safe_dump({key: value}, default_flow_style=False, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-def convert(text: str, meta: dict) -> str | None:
+def convert(text: str, meta: dict, reading: Reading = DEFAULT_READING) -> str | None:
     """The file's new text, or None when it states nothing in its body to move."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     text = text[len(bom):]
@@ -47,15 +48,18 @@ def convert(text: str, meta: dict) -> str | None:
     text = text.replace("\r\n", "\n")
     match = MKDOCS_FRONTMATTER.match(text)
     head, body = (text[: match.end()], text[match.end():]) if match else ("", text)
-    found = read_in_place(body)
+    found = read_in_place(body, reading=reading)
     if not found.found:
         return None
 
     keys: list[str] = []
     moved: set[str] = set()  # fields whose lines may go
-    if "status" not in meta and found.status is not None:
-        status = found.status.status or found.status.text  # a status of the team's own stays as written
-        moved.add("status")
+    if "status" not in meta and found.status is not None and found.status.status is not None:
+        # The normalised status (`✅ Accepted` -> accepted). A word the tool cannot map writes no
+        # key, and its line stays in the body, as does a line whose clause says more than the word.
+        status = found.status.status
+        if not status_clause(found.status.text).strip(" \t.;,"):
+            moved.add("status")
         if status == "superseded" and len(found.superseded_by) <= 1:
             # MADR's form `superseded by X`, which front-matter reads as the link too.
             status = f"superseded by {found.superseded_by[0]}" if found.superseded_by else status
@@ -131,7 +135,7 @@ def plan_import(settings: Settings, only: list[Path] | None = None) -> tuple[lis
         except (OSError, UnicodeDecodeError) as error:
             problems.append(f"{rel}: cannot read: {error}")
             continue
-        new = convert(old, source.meta)
+        new = convert(old, source.meta, settings.reading)
         if new is not None and new != old:
             plans.append(Imported(path, rel, old, new))
     return plans, problems

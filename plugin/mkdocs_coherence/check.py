@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from functools import cached_property
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from mkdocs_coherence.core.config import Settings, read_mkdocs_yml
-from mkdocs_coherence.core.corpus import load_corpus
 from mkdocs_coherence.core.findings import Finding, Severity, sort_key
-from mkdocs_coherence.core.git import exported_tree, toplevel
-from mkdocs_coherence.core.graph import Graph, build_graph
-from mkdocs_coherence.core.loader.reading import SourceCache
-from mkdocs_coherence.core.model import Corpus, Document
-from mkdocs_coherence.core.numbering import BaseUnreadable, verify_base
-from mkdocs_coherence.rules import Context, all_rules
+
+# The package's face re-exports `check` and `Report`, and `coherence --help` imports the package:
+# what a check needs (YAML, the loader, the graph, the rules) is imported when a check runs.
+if TYPE_CHECKING:
+    from mkdocs_coherence.core.config import Settings
+    from mkdocs_coherence.core.graph import Graph
+    from mkdocs_coherence.core.loader.reading import SourceCache
+    from mkdocs_coherence.core.model import Corpus, Document
+    from mkdocs_coherence.rules import Context
 
 THRESHOLDS = {"error": Severity.ERROR, "warning": Severity.WARNING}  # fail_on -> least severe failing
 MAX_SUMMARY_LINES = 50  # findings a failed build lists; `coherence check` shows them all
@@ -110,6 +111,8 @@ def _run_rules(context: Context, extra_rules=()) -> tuple[list[Finding], list[st
     """All findings, plus the slugs of rules that crashed (their answer is unknown)."""
     findings: list[Finding] = []
     crashed: list[str] = []
+    from mkdocs_coherence.rules import all_rules
+
     for family, rule in [*all_rules(), *extra_rules]:
         slug = rule.__name__.replace("_", "-")
         if context.settings.severity_of(slug) is None:
@@ -169,6 +172,10 @@ def check(settings: Settings, *, today: date | None = None, extra_rules=(), cach
     """Check the tree. `extra_rules`: (family, function) pairs run after the built-in rules, as
     they are (a function named `my_rule` reports as `my-rule`); the test suite uses it to prove
     that a crashing rule is reported and the rest still runs."""
+    from mkdocs_coherence.core.corpus import load_corpus
+    from mkdocs_coherence.core.graph import build_graph
+    from mkdocs_coherence.rules import Context
+
     today = today or date.today()
     with collector_paused():
         corpus = load_corpus(settings, cache=cache)
@@ -190,6 +197,8 @@ def base_problem(settings: Settings, new_only: bool) -> str | None:
         return "--new-only needs a base revision: pass --base REV (or set the `base` option or COHERENCE_BASE)"
     if not settings.base:
         return None
+    from mkdocs_coherence.core.numbering import BaseUnreadable, verify_base
+
     try:
         verify_base(settings, settings.base)
     except BaseUnreadable as error:
@@ -201,6 +210,9 @@ def base_problem(settings: Settings, new_only: bool) -> str | None:
 def report_at(settings: Settings, revision: str) -> Report | None:
     """The report of the same project as it was at `revision` (None when it had no mkdocs.yml
     there). GitError when git cannot give that revision's files."""
+    from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.core.git import exported_tree, toplevel
+
     top = toplevel(settings.config_dir)
     config_rel = settings.config_dir.resolve().relative_to(top)
     with exported_tree(top, revision, BASE_SUFFIXES) as folder:

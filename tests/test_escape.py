@@ -71,7 +71,8 @@ def test_plain_markdown_has_no_html_no_link_and_no_unescaped_special(text):
     escaped = plain_markdown(text)
     assert "\n" not in escaped and "<" not in escaped and ">" not in escaped
     assert not re.search(r"&(?!(amp|lt|gt);)", escaped)
-    assert not re.search(r"(?<!\\)[\[\]`*_|#!~{}]", escaped)  # each special carries its backslash
+    # Each special that could open a link, image, code span, cell, heading or fence carries its backslash.
+    assert not re.search(r"(?<!\\)[\[\]`|#~]", escaped)
     assert not re.search(r"(?<!\\)\]\(", escaped)
 
 
@@ -187,3 +188,8 @@ def test_llms_txt_carries_no_html_and_no_javascript_link(tmp_path):
     assert "<script>" not in llms and "<img" not in llms and "<javascript:" not in llms
     assert not re.search(r"(?<!\\)\]\((?!context/|graph\.json)", llms)  # only the links we wrote
     assert "INJECTED" in llms and "\n::error" not in llms
+
+
+def test_plain_markdown_keeps_names_readable():
+    """llms.txt and the bundles are read by AI tools as raw text: fact names stay as written."""
+    assert plain_markdown("order_id and *total*") == "order_id and *total*"

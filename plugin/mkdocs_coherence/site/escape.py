@@ -59,15 +59,17 @@ def _page_reference(match: re.Match) -> str:
 
 
 # `&`, `<`, `>` become entities (every Markdown renderer shows them as text, including
-# Python-Markdown, which keeps a backslash before `<`); the rest get a backslash.
+# Python-Markdown, which keeps a backslash before `<`); what could open a link, an image, a
+# code span or a table cell gets a backslash. Emphasis characters stay as they are: an AI
+# tool reads `order_id` better than `order\_id`, and emphasis can hide or forge nothing.
 _PLAIN_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
-_PLAIN_SPECIAL = "\\`*_{}[]#|!~"  # the backslash first: the others insert one
+_PLAIN_SPECIAL = "\\`[]|#~"  # the backslash first: the others insert one; `#`, `~`: a heading or fence
 
 
 def plain_markdown(value: Any) -> str:
     """Inline text of plain Markdown read as it is or by any renderer (llms.txt, context
-    bundles): one line, HTML escaped, every character with a Markdown meaning escaped, so no
-    value can add a tag, a link, emphasis or a table cell."""
+    bundles): one line, HTML escaped, and every character that could start a link, an image,
+    a code span or a table cell escaped, so no value can add a tag, a link or a cell."""
     line = " ".join(str(value).split())
     for special, entity in _PLAIN_ENTITIES:
         if special in line:

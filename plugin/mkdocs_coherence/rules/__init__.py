@@ -10,12 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from mkdocs_coherence.core.config import Settings
 from mkdocs_coherence.core.findings import Finding
 from mkdocs_coherence.core.graph import Graph
 from mkdocs_coherence.core.model import Corpus, Document
+
+if TYPE_CHECKING:
+    from mkdocs_coherence.core.history import History
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -24,22 +29,22 @@ class Context:
     graph: Graph
     settings: Settings
     today: date
-    _history: Any = field(default=None, repr=False)
-    _shared: dict = field(default_factory=dict, repr=False)
+    _history: History | None = field(default=None, repr=False)
+    _shared: dict[Callable[[Context], Any], Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def live_documents(self) -> list[Document]:
         """The live documents in corpus order: most rules look at no others."""
         return [document for document in self.corpus.documents if document.live]
 
-    def shared(self, compute: Callable[["Context"], Any]) -> Any:
+    def shared(self, compute: Callable[[Context], T]) -> T:
         """`compute(self)`, computed once per check: for what several rules of a family read."""
         if compute not in self._shared:
             self._shared[compute] = compute(self)
         return self._shared[compute]
 
     @property
-    def history(self):
+    def history(self) -> History:
         """Git history for the stale and breaking-change rules: read once per check, on first
         use, so a check whose stale rules are all off never runs git (see `history.py`)."""
         if self._history is None:

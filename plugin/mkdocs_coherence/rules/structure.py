@@ -22,10 +22,13 @@ family.emitted("frontmatter-invalid", Severity.ERROR, by="the loader (core/loade
     YAML does not parse, or sits where MkDocs would not read it
 
     What it does: the front-matter is not YAML, is empty, is not a mapping, is never closed, or does
-    not start at the first line (MkDocs would render it as raw text); also a file that is not UTF-8
+    not start at the first line (MkDocs would render it as raw text); also a file that is not UTF-8;
+    a key written twice in one mapping (what a merge leaves: MkDocs and the check keep the last value,
+    the finding names both lines and values); a key YAML does not read as text (`1:`, `true:`,
+    `null:`, a date), read as written
 
     What to do: fix the YAML at the line given; move the `---` to the very first line; save the file
-    as UTF-8
+    as UTF-8; delete the wrong one of two repeated keys; quote a key that is not text
     """)
 
 family.emitted("schema", Severity.ERROR, by="validation (core/schema.py), the check pipeline, outcome-missed", doc="""

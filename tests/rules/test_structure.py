@@ -46,6 +46,11 @@ CASES = [
     Case("cycle",
          fires={"docs/intents/a.md": "---\ndepends_on: [b]\n---\n", "docs/intents/b.md": "---\ndepends_on: [a]\n---\n"},
          silent={"docs/intents/a.md": "---\ndepends_on: [b]\n---\n", "docs/intents/b.md": "---\nstatus: draft\n---\n"}),
+    Case("confusable-id",  # a Cyrillic с beside a Latin c; silent: two plain, different ids
+         fires={"docs/intents/customer.md": "---\nstatus: draft\n---\n",
+                "docs/intents/other.md": "---\nid: \u0441ustomer\nstatus: draft\n---\n"},
+         silent={"docs/intents/customer.md": "---\nstatus: draft\n---\n",
+                 "docs/intents/other.md": "---\nid: customers\nstatus: draft\n---\n"}),
 ]
 
 

@@ -7,7 +7,7 @@ Schema (`coherence schema`), so the two can never disagree.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Collection
@@ -33,6 +33,32 @@ class Invalid(Exception):
         self.severity = severity  # None: the rule's default
 
 
+class Partial(Invalid):
+    """Some items of a list (or facts of a mapping) break the contract: each is its own finding,
+    and the rest is kept and checked, so one bad item hides nothing. `indexes`: for a list, the
+    position each kept item had (its line)."""
+
+    def __init__(self, problems: list[Invalid], kept: Any, indexes: list[int] | None = None):
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems, self.kept, self.indexes = problems, kept, indexes
+
+
+def _each(value: list, check: Callable[[int, Any], Any]) -> list:
+    """`check(index, item)` for every item: the items that pass, or `Partial` naming every one
+    that does not."""
+    kept, indexes, problems = [], [], []
+    for index, item in enumerate(value):
+        try:
+            kept.append(check(index, item))
+            indexes.append(index)
+        except Invalid as problem:
+            problem.item = index
+            problems.append(problem)
+    if problems:
+        raise Partial(problems, kept, indexes)
+    return kept
+
+
 # --- value checkers: return the normalised value or raise Invalid -----------------------
 
 
@@ -55,10 +81,12 @@ def _text_list(value: Any) -> list[str]:
         raise Invalid(f"must be a list, e.g. [{value}]")
     if not isinstance(value, list):
         raise Invalid(f"must be a list of text, not {_describe(value)}")
-    for index, item in enumerate(value):
+
+    def item_text(index: int, item: Any) -> str:
         if not isinstance(item, str) or not item.strip():
-            raise Invalid(f"item {index + 1} must be text, not {_describe(item)}", index)
-    return [item.strip() for item in value]
+            raise Invalid(f"item {index + 1} must be text, not {_describe(item)}")
+        return item.strip()
+    return _each(value, item_text)
 
 
 def _text_or_list(value: Any) -> list[str]:
@@ -92,10 +120,10 @@ def _facts(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise Invalid(f"must map fact names to values, e.g. customer.status: [active, closed]; not {_describe(value)}")
     flat = flatten_facts(value)
-    for name in flat:
-        if not FACT_NAME.match(name):
-            raise Invalid(f"fact name '{name}' must be dotted words like customer.status",
-                          name.split(".", 1)[0])
+    bad = [name for name in flat if not FACT_NAME.match(name)]
+    if bad:  # each said at its own line; the well-named facts are kept and compared
+        raise Partial([Invalid(f"fact name '{name}' must be dotted words like customer.status", name.split(".", 1)[0])
+                       for name in bad], {name: fact for name, fact in flat.items() if name not in bad})
     return flat
 
 
@@ -108,27 +136,29 @@ def _text_map(value: Any) -> dict[str, str]:
 def _records(required: tuple[str, ...], allowed: tuple[str, ...]) -> Callable[[Any], list[dict]]:
     known, has_target, has_value = frozenset(allowed), "target" in allowed, "value" in allowed
 
+    def entry_record(index: int, entry: Any) -> dict:
+        if not isinstance(entry, dict):
+            raise Invalid(f"item {index + 1} must be a mapping with {', '.join(required)}")
+        missing = [key for key in required if entry.get(key) in (None, "")]
+        if missing:
+            raise Invalid(f"item {index + 1} lacks {', '.join(missing)}")
+        if not known.issuperset(entry):  # the list below only to name the first stranger
+            unknown = [key for key in entry if key not in allowed]
+            raise Invalid(f"item {index + 1} has unknown key '{unknown[0]}'; allowed: {', '.join(allowed)}")
+        if "measured" in entry and parse_date(entry["measured"]) is None:
+            raise Invalid(f"item {index + 1}: measured must be a date like 2026-01-31")
+        if has_target and parse_target(entry["target"]) is None:
+            raise Invalid(f"item {index + 1}: target {_describe(entry['target'])} is not a comparison; "
+                          "write e.g. \">= 60%\", \"< 200ms\" or \"<= 500\"")
+        if has_value and parse_measure(entry["value"]) is None:
+            raise Invalid(f"item {index + 1}: value {_describe(entry['value'])} is not a number; "
+                          "write e.g. 58%, 240ms or 500")
+        return entry
+
     def check(value: Any) -> list[dict]:
         if not isinstance(value, list):
             raise Invalid(f"must be a list of {{{', '.join(required)}}} entries, not {_describe(value)}")
-        for index, entry in enumerate(value):
-            if not isinstance(entry, dict):
-                raise Invalid(f"item {index + 1} must be a mapping with {', '.join(required)}", index)
-            missing = [key for key in required if entry.get(key) in (None, "")]
-            if missing:
-                raise Invalid(f"item {index + 1} lacks {', '.join(missing)}", index)
-            if not known.issuperset(entry):  # the list below only to name the first stranger
-                unknown = [key for key in entry if key not in allowed]
-                raise Invalid(f"item {index + 1} has unknown key '{unknown[0]}'; allowed: {', '.join(allowed)}", index)
-            if "measured" in entry and parse_date(entry["measured"]) is None:
-                raise Invalid(f"item {index + 1}: measured must be a date like 2026-01-31", index)
-            if has_target and parse_target(entry["target"]) is None:
-                raise Invalid(f"item {index + 1}: target {_describe(entry['target'])} is not a comparison; "
-                              "write e.g. \">= 60%\", \"< 200ms\" or \"<= 500\"", index)
-            if has_value and parse_measure(entry["value"]) is None:
-                raise Invalid(f"item {index + 1}: value {_describe(entry['value'])} is not a number; "
-                              "write e.g. 58%, 240ms or 500", index)
-        return value
+        return _each(value, entry_record)
     return check
 
 
@@ -148,36 +178,39 @@ def _references(value: Any) -> list[str]:
         raise Invalid(f"must be a list of references, e.g. [{value}]")
     if not isinstance(value, list):
         raise Invalid(f"must be a list of references, not {_describe(value)}")
-    for index, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            raise Invalid(f"item {index + 1} must be an id, id@range or relative path, not {_describe(item)}", index)
-        _, _, version_range = item.partition("@")
-        if "@" in item and parse_range(version_range) is None:
-            raise Invalid(f"'{item}': '{version_range}' is not a version range; write e.g. @2, @2.1 or @>=2.1,<3", index)
-    return [item.strip() for item in value]
+    return _each(value, _reference)
+
+
+def _reference(index: int, item: Any) -> str:
+    if not isinstance(item, str) or not item.strip():
+        raise Invalid(f"item {index + 1} must be an id, id@range or relative path, not {_describe(item)}")
+    _, _, version_range = item.partition("@")
+    if "@" in item and parse_range(version_range) is None:
+        raise Invalid(f"'{item}': '{version_range}' is not a version range; write e.g. @2, @2.1 or @>=2.1,<3")
+    return item.strip()
 
 
 def _ignore(value: Any, rules: Collection[str]) -> list[Waiver]:
     if not isinstance(value, list):
         raise Invalid("must be a list of rule slugs or {rule, reason, until} entries")
-    waivers = []
-    for index, entry in enumerate(value):
+
+    def waiver(index: int, entry: Any) -> Waiver:
         if isinstance(entry, str):
             entry = {"rule": entry}
         if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str):
-            raise Invalid(f"item {index + 1} must be a rule slug or {{rule, reason, until}}", index)
+            raise Invalid(f"item {index + 1} must be a rule slug or {{rule, reason, until}}")
         unknown = [key for key in entry if key not in ("rule", "reason", "until")]
         if unknown:
-            raise Invalid(f"item {index + 1} has unknown key '{unknown[0]}'; allowed: rule, reason, until", index)
+            raise Invalid(f"item {index + 1} has unknown key '{unknown[0]}'; allowed: rule, reason, until")
         rule = entry["rule"]
         if rule not in rules:
-            raise Invalid(f"'{rule}' is not a rule{_suggest(rule, rules)}", index)
+            raise Invalid(f"'{rule}' is not a rule{_suggest(rule, rules)}")
         until = entry.get("until")
         if until is not None and parse_date(until) is None:
-            raise Invalid(f"item {index + 1}: until must be a date like 2026-01-31", index)
+            raise Invalid(f"item {index + 1}: until must be a date like 2026-01-31")
         reason = entry.get("reason")
-        waivers.append(Waiver(rule, str(reason) if reason is not None else None, parse_date(until)))
-    return waivers
+        return Waiver(rule, str(reason) if reason is not None else None, parse_date(until))
+    return _each(value, waiver)
 
 
 def _anything(value: Any) -> Any:
@@ -395,6 +428,14 @@ def build_document(source: Source, folder_kind: str | None, gates: dict,
                 values[key] = _ignore(value, rules)
             else:
                 values[key] = spec.check(value)
+        except Partial as error:  # every bad item said; the good ones kept, at their own lines
+            for problem in error.problems:
+                fail("schema", key, f"{key} {problem}", problem.item, problem.severity)
+            values[key] = error.kept
+            if error.indexes is not None and key in positions.items:
+                lines = positions.items[key]
+                positions = replace(positions, items={**positions.items, key: [lines[i] for i in error.indexes]})
+                document.positions = positions
         except Invalid as error:
             fail("schema", key, f"{key} {error}", error.item, error.severity)
 

@@ -4,11 +4,13 @@ come from reading and validating, before the graph exists: declared here, emitte
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from typing import Iterator
 
 from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.graph import resolve_path, strongly_connected
+from mkdocs_coherence.core.lookalike import fold, unusual
 from mkdocs_coherence.core.numbering import BaseUnreadable, base_clash_findings, base_decisions
 from mkdocs_coherence.core.suggest import closest
 from mkdocs_coherence.rules import Context
@@ -20,10 +22,13 @@ family.emitted("frontmatter-invalid", Severity.ERROR, by="the loader (core/loade
     YAML does not parse, or sits where MkDocs would not read it
 
     What it does: the front-matter is not YAML, is empty, is not a mapping, is never closed, or does
-    not start at the first line (MkDocs would render it as raw text); also a file that is not UTF-8
+    not start at the first line (MkDocs would render it as raw text); also a file that is not UTF-8;
+    a key written twice in one mapping (what a merge leaves: MkDocs and the check keep the last value,
+    the finding names both lines and values); a key YAML does not read as text (`1:`, `true:`,
+    `null:`, a date), read as written
 
     What to do: fix the YAML at the line given; move the `---` to the very first line; save the file
-    as UTF-8
+    as UTF-8; delete the wrong one of two repeated keys; quote a key that is not text
     """)
 
 family.emitted("schema", Severity.ERROR, by="validation (core/schema.py), the check pipeline, outcome-missed", doc="""
@@ -83,6 +88,41 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
         yield from base_clash_findings(ctx, base)
 
 
+@family.rule(Severity.WARNING)
+def confusable_id(ctx: Context) -> Iterator[Finding]:
+    """two ids are the same after Unicode NFKC and confusable folding
+
+    What it does: two or more documents have ids that a reader cannot tell apart: they differ only
+    in how an accent is encoded (`café` as one character or as `e` and a combining accent), in
+    letters of another script that look the same (`сustomer` with a Cyrillic `с`), in characters
+    that look alike (`0` and `O`, `rn` and `m`) or in invisible characters (a zero-width space).
+    Ids are compared after Unicode NFKC, the removal of zero-width characters and Unicode's
+    confusable folding (UTS #39); one finding names every id of the group and its file, with the
+    unusual characters named
+
+    What to do: rename all but one so every id reads as what it is: retype the `id:` (or the file
+    name it comes from) in plain characters
+    """
+    groups: dict[str, dict[str, list]] = defaultdict(dict)
+    for document in ctx.corpus.documents:
+        groups[fold(document.id)].setdefault(document.id, []).append(document)
+    for ids in groups.values():
+        if len(ids) < 2:
+            continue
+        documents = sorted((d for group in ids.values() for d in group), key=lambda d: d.rel)
+        # Point at the odd one: an id not in composed form (NFC), else one that is not plain ASCII.
+        head = min(documents, key=lambda d: (unicodedata.is_normalized("NFC", d.id), d.id.isascii(), d.rel))
+        named = "; ".join(
+            f"'{document.id}' in {document.rel}" + (f" (with {unusual(document.id)})" if unusual(document.id) else "")
+            for document in documents)
+        yield Finding(
+            "confusable-id",
+            f"{len(ids)} ids look the same but are different ids: {named}; a reference to one may mean "
+            "another — rename all but one in plain characters",
+            head.rel, head.id_line or 1, tuple(sorted(ids)),
+        )
+
+
 def _base_decisions(ctx: Context):
     """The base revision's decision files, or None without a base (or when git cannot read it)."""
     if not ctx.settings.base:
@@ -101,9 +141,19 @@ def unresolved_reference(ctx: Context) -> Iterator[Finding]:
 
     What to do: fix the id or the path, or write the missing document
     """
+    folded = None
     for document, reference in ctx.graph.unresolved:
-        close = closest(reference.target, ctx.graph.index) if not reference.is_path else None
+        lookalike = None
+        if not reference.is_path:
+            if folded is None:  # only a tree with an unresolved reference folds its ids
+                folded = {fold(other): other for other in sorted(ctx.graph.index, reverse=True)}
+            lookalike = folded.get(fold(reference.target))
+        close = lookalike or (closest(reference.target, ctx.graph.index) if not reference.is_path else None)
         hint = f"; did you mean '{close}'?" if close else "; check the id or the relative path"
+        if lookalike:
+            seen = [f"'{text}' has {unusual(text)}" for text in (reference.target, lookalike) if unusual(text)]
+            hint += (" The two look alike but differ in characters a reader cannot tell apart"
+                     f"{' (' + '; '.join(seen) + ')' if seen else ''}; retype the reference")
         if RANGE_TAIL.match(reference.raw):
             hint = ("; it looks like the second half of a range split by a comma: quote the whole reference, "
                     "e.g. \"customer-profile@>=2.1,<3\"")

@@ -160,10 +160,11 @@ class _Unusual(Exception):
     """Something the fast constructor leaves to PyYAML's: merge keys, other tags, non-scalar keys."""
 
 
-def _construct_fast(loader, node: yaml.Node) -> Any:
+def _construct_fast(loader, node: yaml.Node, repeats: list) -> Any:
     """What `loader.construct_document(node)` returns, for alias-free trees of plain
     mappings, lists and scalars (real front-matter), without PyYAML's per-node generator
-    machinery: about five times faster. Anything else raises `_Unusual`."""
+    machinery: about five times faster. Anything else raises `_Unusual`. A key written twice
+    in one mapping adds (mapping node, first key node, second key node) to `repeats`."""
     tag, kind = node.tag, type(node)
     if kind is yaml.ScalarNode:
         if tag == _STR:
@@ -177,20 +178,90 @@ def _construct_fast(loader, node: yaml.Node) -> Any:
         for key_node, value_node in node.value:
             if type(key_node) is not yaml.ScalarNode:
                 raise _Unusual  # a list as a key: PyYAML's own error message
-            mapping[_construct_fast(loader, key_node)] = _construct_fast(loader, value_node)
+            key = _construct_fast(loader, key_node, repeats)
+            if key in mapping:  # last wins, as in PyYAML: said, never silent
+                first = next(k for k, _ in node.value if _construct_fast(loader, k, repeats) == key)
+                repeats.append((node, first, key_node))
+            mapping[key] = _construct_fast(loader, value_node, repeats)
         return mapping
     if kind is yaml.SequenceNode and tag == _SEQ:
-        return [_construct_fast(loader, item) for item in node.value]
+        return [_construct_fast(loader, item, repeats) for item in node.value]
     raise _Unusual
 
 
-def _construct(loader, node: yaml.Node, block: str) -> Any:
+def _repeated_keys(root: yaml.Node) -> list[tuple[yaml.MappingNode, yaml.Node, yaml.Node]]:
+    """What `_construct_fast` collects, for the trees it leaves to PyYAML (aliases, merge keys,
+    tags): keys written twice in one mapping, compared as written (tag and text). Merged keys
+    (`<<: *base`) are not written twice: a key beside a merge overrides it by design."""
+    repeats = []
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            firsts: dict[tuple[str, str], yaml.Node] = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    first = firsts.setdefault((key_node.tag, key_node.value), key_node)
+                    if first is not key_node:
+                        repeats.append((node, first, key_node))
+        stack.extend(_children(node))
+    return repeats
+
+
+def _construct(loader, node: yaml.Node, block: str) -> tuple[Any, list]:
+    """The data, and the keys written twice (see `_construct_fast`)."""
     if "*" not in block:  # aliases share one object between places: PyYAML's constructor keeps that
+        repeats: list = []
         try:
-            return _construct_fast(loader, node)
+            return _construct_fast(loader, node, repeats), repeats
         except _Unusual:
             pass
-    return loader.construct_document(node)
+    repeats = _repeated_keys(node)  # before constructing: PyYAML writes merged keys into the nodes
+    return loader.construct_document(node), repeats
+
+
+def _value_of(mapping: yaml.MappingNode, key_node: yaml.Node) -> str:
+    """The value written for this key, as a message quotes it."""
+    value = next(v for k, v in mapping.value if k is key_node)
+    if isinstance(value, yaml.ScalarNode):
+        text = " ".join(value.value.split())
+        return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+    return "a list" if isinstance(value, yaml.SequenceNode) else "a mapping"
+
+
+def _report_repeats(source: Source, repeats: list, first_line: int) -> None:
+    for mapping, first, second in repeats:
+        line, earlier = second.start_mark.line + first_line, first.start_mark.line + first_line
+        last = _value_of(mapping, second)
+        source.problem(
+            f"key '{second.value}' is written twice: line {earlier} says {_value_of(mapping, first)}, line {line} "
+            f"says {last}; MkDocs and this check keep the last ({last}) — delete the line that is wrong "
+            "(a merge often leaves both)", line)
+
+
+_KEY_KINDS = {"tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
+              "tag:yaml.org,2002:bool": "a yes/no value", "tag:yaml.org,2002:null": "empty",
+              "tag:yaml.org,2002:timestamp": "a date"}
+
+
+def _text_keys(source: Source, root: yaml.MappingNode, first_line: int) -> bool:
+    """Report every top-level key that YAML would not read as text (`1:`, `true:`, `null:`,
+    a date) at its own line, and read it as the text written, as a reader would: `true` and `1`
+    stay two keys. False when some key was so rewritten (MkDocs would see other keys)."""
+    all_text = True
+    for key_node, _ in root.value:
+        # A tag the safe loader cannot build (`!custom`) stays: an error for MkDocs and for us alike.
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _STR \
+                and key_node.tag in _SafeLoader.yaml_constructors:
+            all_text = False
+            kind = _KEY_KINDS.get(key_node.tag, key_node.tag.replace("tag:yaml.org,2002:", "!!"))
+            source.problem(f"front-matter key '{key_node.value}' is not text (YAML reads it as {kind}); quote it "
+                           f"('{key_node.value}': …)", key_node.start_mark.line + first_line)
+            key_node.tag = _STR
+    return all_text
 
 
 def parse_yaml_block(source: Source, block: str, first_line: int, limits: Limits) -> None:
@@ -211,7 +282,8 @@ def parse_yaml_block(source: Source, block: str, first_line: int, limits: Limits
         # Without aliases (`*name`) nothing expands, and most blocks cannot nest this deep.
         if "*" in block or _may_nest_deeper(block, limits.nesting_depth):
             _check_expansion(node, limits.expanded_nodes, limits.nesting_depth)
-        data = _construct(loader, node, block)
+        all_text = _text_keys(source, node, first_line)
+        data, repeats = _construct(loader, node, block)
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         line = mark.line + first_line if mark else first_line
@@ -259,12 +331,8 @@ def parse_yaml_block(source: Source, block: str, first_line: int, limits: Limits
         return
     finally:
         loader.dispose()
-    if not all(isinstance(key, str) for key in data):
-        bad = next(key for key in data if not isinstance(key, str))
-        source.problem(f"front-matter key {bad!r} is not text; quote it", first_line)
-        data = {str(key): value for key, value in data.items()}
-    else:
-        source.mkdocs_meta = True
+    _report_repeats(source, repeats, first_line)
+    source.mkdocs_meta = all_text
     source.meta = data
     source.positions = _record_positions(node, first_line)
     source.has_frontmatter = True

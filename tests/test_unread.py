@@ -62,7 +62,6 @@ def test_misspelt_configured_folders_are_exit_2_naming_the_option_with_a_suggest
     assert {f["path"] for f in report["findings"]} == {"mkdocs.yml"}
     assert {lines[f["line"] - 1].strip() for f in report["findings"]} == {"decision: decision", "docs/intent: intent"}
     assert report["incomplete"] is True and report["summary"]["unreadable"] == 2
-    assert sorted(report["unreadable"]) == ["decision", "docs/intent"]
 
     text_run = run_cli("check", str(root))
     assert text_run.returncode == 2 and "INCOMPLETE" in text_run.stdout and "did you mean 'decisions'" in text_run.stdout
@@ -73,7 +72,7 @@ def test_misspelt_configured_folders_are_exit_2_naming_the_option_with_a_suggest
     (root / "mkdocs.yml").write_text(mkdocs_yml("mkdocs", "folders:\n  decisions: decision\n  docs/intents: intent\n"))
     code, report = check_json(root)
     assert code == 0 and report["incomplete"] is False and report["summary"]["unreadable"] == 0
-    assert report["unreadable"] == [] and report["summary"]["documents"] == 5
+    assert report["summary"]["documents"] == 5
     build(root)
 
 
@@ -213,7 +212,7 @@ def test_the_config_file_has_limits(tmp_path):
     root = project(tmp_path)
     code, err, data = config_error(str(root), "--config", "/dev/zero")
     assert code == 2 and "/dev/zero is not a regular file" in err
-    assert data["incomplete"] is True and data["unreadable"] == ["/dev/zero"] and data["summary"]["unreadable"] == 1
+    assert data["incomplete"] is True and data["summary"]["unreadable"] == 1 and data["findings"] == []
 
     os.mkfifo(root / "fifo.yml")  # nobody writes: reading it would hang
     code, err, _ = config_error(str(root), "--config", str(root / "fifo.yml"))

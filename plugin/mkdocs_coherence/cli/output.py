@@ -26,11 +26,12 @@ def summary(report: Report) -> dict:
 
 def config_error_json(message: str, unread: str | None = None) -> str:
     """`check --format json` when the configuration cannot be used: still one JSON object, so a
-    CI consumer sees why there is no answer (exit 2)."""
+    CI consumer sees why there is no answer (exit 2). `unread`: the configuration file, when it
+    is what could not be read (it counts in `summary.unreadable`)."""
     data = {"version": JSON_FORMAT_VERSION, "findings": [], "waived": [], "resolved": [],
             "summary": {"documents": 0, "errors": 0, "warnings": 0, "infos": 0, "waived": 0, "resolved": 0,
                         "unreadable": 1 if unread else 0},
-            "incomplete": True, "unreadable": [unread] if unread else [], "error": message}
+            "incomplete": True, "error": message}
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
@@ -43,7 +44,6 @@ def as_json(report: Report) -> str:
         "summary": summary(report),
         # Something was not read (or a rule crashed): exit 2, never "clean"; the findings say why.
         "incomplete": report.incomplete,
-        "unreadable": list(report.corpus.unreadable),
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
 

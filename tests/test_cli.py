@@ -17,15 +17,17 @@ BROKEN = {
 def test_json_shape_is_exactly_the_documented_one(site):
     code, report = check_json(site(BROKEN))
     assert code == 1
-    assert set(report) == {"version", "findings", "waived", "resolved", "summary"} and report["version"] == 1
-    assert set(report["summary"]) == {"documents", "errors", "warnings", "infos", "waived", "resolved"}
+    assert set(report) == {"version", "findings", "waived", "resolved", "summary", "incomplete"}
+    assert report["version"] == 1 and report["incomplete"] is False
+    assert set(report["summary"]) == {"documents", "errors", "warnings", "infos", "waived", "resolved", "unreadable"}
     for finding in report["findings"]:
         assert set(finding) == {"rule", "severity", "message", "path", "line", "ids"}
     assert [(f["rule"], f["severity"], f["path"], f["line"], f["ids"]) for f in report["findings"]] == [
         ("version-mismatch", "error", "docs/intents/checkout.md", 3, ["checkout", "customer-profile"]),
         ("unknown-key", "warning", "docs/intents/checkout.md", 4, []),
     ]
-    assert report["summary"] == {"documents": 2, "errors": 1, "warnings": 1, "infos": 0, "waived": 0, "resolved": 0}
+    assert report["summary"] == {"documents": 2, "errors": 1, "warnings": 1, "infos": 0, "waived": 0, "resolved": 0,
+                                 "unreadable": 0}
 
 
 def test_exit_codes(site, tmp_path):

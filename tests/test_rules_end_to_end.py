@@ -44,7 +44,8 @@ def test_consistent_tree_is_clean(site):
     })
     code, report = check_json(project)
     assert (code, report["findings"]) == (0, [])
-    assert report["summary"] == {"documents": 4, "errors": 0, "warnings": 0, "infos": 0, "waived": 0, "resolved": 0}
+    assert report["summary"] == {"documents": 4, "errors": 0, "warnings": 0, "infos": 0, "waived": 0, "resolved": 0,
+                                 "unreadable": 0}
 
 
 def test_consistent_tree_without_conflicts_has_no_findings(site):

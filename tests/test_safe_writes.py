@@ -237,7 +237,8 @@ LINKED = {
                            ["PROJECT/decisions/0001-use-kafka.md", "--project", "PROJECT"], "docs/intents/events.md"),
     ("renumber", "folder"): ({}, {"decisions": "decisions"}, {"decisions/0001-use-kafka.md": ADR_KAFKA,
                                                               "decisions/0001-use-postgres.md": MADR2_CRLF},
-                             ["PROJECT/decisions/0001-use-kafka.md", "--project", "PROJECT"], "decisions"),
+                             ["PROJECT/decisions/0001-use-kafka.md", "--project", "PROJECT"],
+                             None),  # a default folder linked out is not followed: no such decision
     ("renumber", "parent folder"): ({}, {"docs": "docs"}, {"docs/index.md": "# Home\n",
                                                            "docs/decisions/0001-use-kafka.md": ADR_KAFKA,
                                                            "docs/decisions/0001-use-postgres.md": MADR2_CRLF},

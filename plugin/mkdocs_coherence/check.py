@@ -80,9 +80,14 @@ class Report:
         lines = [f"  {f.rule}: {f.location}: {f.message}" for f in failing[:MAX_SUMMARY_LINES]]
         if len(failing) > MAX_SUMMARY_LINES:
             lines.append(f"  … and {len(failing) - MAX_SUMMARY_LINES} more (run `coherence check`)")
+        if self.incomplete:  # the answer is unknown: say what was not read, whatever the findings
+            unread = ", ".join(self.corpus.unreadable[:MAX_SUMMARY_LINES]) or "-"
+            crashed = f"; rules that crashed: {', '.join(self.crashed_rules)}" if self.crashed_rules else ""
+            lines.insert(0, f"  INCOMPLETE: not read: {unread}{crashed}")
         return (f"coherence: {self.count(Severity.ERROR)} errors, {self.count(Severity.WARNING)} warnings "
                 f"in {len(self.corpus.documents)} documents; the build fails on {fail_on}s "
-                "(option fail_on):\n" + "\n".join(lines))
+                "(option fail_on)" + (" and when something could not be read" if self.incomplete else "")
+                + ":\n" + "\n".join(lines))
 
     def about(self, document: Document) -> tuple[list[Finding], list[Finding], list[Finding]]:
         """(active, waived, resolved) findings located in the document's file or naming its id."""

@@ -62,6 +62,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         self.panel = None  # this build's panel renderer: context dict -> HTML
         self.shared: SharedFrontmatter | None = None
         self.heap = FrozenHeap()
+        self.watch = None  # under `mkdocs serve`: the folders outside docs_dir (publish.FolderWatch)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -70,7 +71,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         config_dir = Path(config.config_file_path or os.getcwd()).parent
         try:
             self.settings = parse_settings(dict(self.config), config_dir=config_dir, docs_dir=Path(config.docs_dir),
-                                           catalogue=RULES)
+                                           catalogue=RULES, config_file=config.config_file_path)
         except ConfigError as error:
             raise PluginError(str(error)) from None
         from mkdocs_coherence.publish import configure  # the living site: stylesheet, nav section (DESIGN §8)
@@ -84,6 +85,8 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         with collector_paused():
             cache = source_cache(self.settings.config_dir)
             self.report = check(self.settings, cache=cache)
+            if self.watch is not None:  # serve: the watches follow the settings and the folders
+                self.watch.update(self._outside_folders())
             for severity, line in self.report.log_lines():
                 LOG_LEVEL[severity](line)
             self.documents, self.pages = collect(files, config, self.settings, self.report)
@@ -122,10 +125,14 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     on_page_content = CombinedEvent(_finish_generated_page, _add_panel)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable) -> LiveReloadServer:
-        for folder in self.settings.folders:
-            if not folder.is_relative_to(self.settings.docs_dir) and folder.is_dir():
-                server.watch(str(folder))
+        from mkdocs_coherence.publish import FolderWatch  # folders outside docs_dir, even renamed and back
+
+        self.watch = FolderWatch(server)
+        self.watch.update(self._outside_folders())
         return server
+
+    def _outside_folders(self) -> list[Path]:
+        return [f for f in self.settings.folders if not f.is_relative_to(self.settings.docs_dir)]
 
     @event_priority(100)  # first: other plugins' post_build may read what we published
     def _finish_writing(self, config: MkDocsConfig) -> None:

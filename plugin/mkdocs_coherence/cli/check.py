@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mkdocs_coherence.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNKNOWN, fail, load_settings, project_arguments
+from mkdocs_coherence.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNKNOWN, fail, project_arguments, read_settings, shown
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
 
@@ -31,9 +31,18 @@ def run(args: argparse.Namespace) -> int:
     from mkdocs_coherence.cli.output import render
     from mkdocs_coherence.core.git import GitError
 
-    settings = load_settings(args)
-    if settings is None:
-        return EXIT_UNKNOWN
+    from mkdocs_coherence.core.config import ConfigError
+
+    try:
+        settings = read_settings(args)
+    except (FileNotFoundError, ConfigError) as error:
+        message = str(error).removeprefix("coherence: ")
+        if args.format == "json":  # still one JSON object: a CI consumer sees why (stderr says it too)
+            from mkdocs_coherence.cli.output import config_error_json
+
+            unread = getattr(error, "unread", None)
+            print(config_error_json(message, shown(unread) if unread else None))
+        return fail(message)
     if args.base:
         settings = dataclasses.replace(settings, base=args.base)
     problem = base_problem(settings, args.new_only)

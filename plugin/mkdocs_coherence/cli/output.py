@@ -20,7 +20,19 @@ def summary(report: Report) -> dict:
         "infos": report.count(Severity.INFO),
         "waived": len(report.waived),
         "resolved": len(report.resolved),
+        "unreadable": len(report.corpus.unreadable),  # files and folders not read: the answer is unknown
     }
+
+
+def config_error_json(message: str, unread: str | None = None) -> str:
+    """`check --format json` when the configuration cannot be used: still one JSON object, so a
+    CI consumer sees why there is no answer (exit 2). `unread`: the configuration file, when it
+    is what could not be read (it counts in `summary.unreadable`)."""
+    data = {"version": JSON_FORMAT_VERSION, "findings": [], "waived": [], "resolved": [],
+            "summary": {"documents": 0, "errors": 0, "warnings": 0, "infos": 0, "waived": 0, "resolved": 0,
+                        "unreadable": 1 if unread else 0},
+            "incomplete": True, "error": message}
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def as_json(report: Report) -> str:
@@ -30,6 +42,8 @@ def as_json(report: Report) -> str:
         "waived": [finding.as_json() for finding in report.waived],
         "resolved": [finding.as_json() for finding in report.resolved],
         "summary": summary(report),
+        # Something was not read (or a rule crashed): exit 2, never "clean"; the findings say why.
+        "incomplete": report.incomplete,
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
 
@@ -55,7 +69,7 @@ def as_text(report: Report) -> str:
             f"{counts['infos']} infos, {counts['waived']} waived"
             + (f", {counts['resolved']} resolved" if counts["resolved"] else ""))
     if report.incomplete:
-        tail += f"; INCOMPLETE: {len(report.corpus.unreadable)} unreadable files"
+        tail += f"; INCOMPLETE: {len(report.corpus.unreadable)} unreadable files or folders"
         if report.crashed_rules:
             tail += f", crashed rules: {terminal_text(', '.join(report.crashed_rules))}"
     return "\n".join(lines + [tail])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -31,9 +32,10 @@ LIMIT_NAMES = tuple(Limits.__dataclass_fields__)
 class ConfigError(Exception):
     """A setting that cannot be used; names the option and what is allowed."""
 
-    def __init__(self, option: str, message: str):
+    def __init__(self, option: str, message: str, unread: Path | None = None):
         super().__init__(f"coherence: option '{option}': {message}")
         self.option = option
+        self.unread = unread  # the configuration file that could not be read, if that is the problem
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class Settings:
     base: str | None = None
     limits: Limits = DEFAULT_LIMITS
     reading: Reading = DEFAULT_READING  # `statuses` and `date_order`: how existing ADRs are read
+    # The folders the user named in `folders` (they must exist and be read; the defaults are optional).
+    configured_folders: frozenset[Path] = frozenset()
+    config_file: Path | None = None  # the mkdocs.yml read, for findings about the configuration
 
     def severity_of(self, rule: str) -> Severity | None:
         if rule in self.severities:
@@ -64,12 +69,13 @@ class Settings:
         return repository_root(self.config_dir)
 
     def inside(self, path: Path | str) -> bool:
-        """Whether `path`, symlinks resolved, lies in the repository or a configured folder."""
+        """Whether `path`, symlinks resolved, lies in the repository, docs_dir or a folder the user
+        configured (a default folder that is itself a link out of the repository does not count)."""
         try:
             real = os.path.realpath(path)
         except (OSError, ValueError):
             return False
-        roots = (self.repository, self.docs_dir, *self.folders)
+        roots = (self.repository, self.docs_dir, *self.configured_folders)
         return any(_within(real, os.path.realpath(root)) for root in roots)
 
     def relpath(self, path: Path) -> str:
@@ -137,7 +143,7 @@ def default_folders(config_dir: Path, docs_dir: Path) -> dict[Path, str]:
 
 
 def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_dir: Path,
-                   catalogue: Mapping[str, Rule]) -> Settings:
+                   catalogue: Mapping[str, Rule], config_file: Path | str | None = None) -> Settings:
     """Validate the plugin options against `catalogue` (every rule by slug); raise ConfigError
     naming the option and allowed values."""
     options = dict(options or {})
@@ -148,15 +154,10 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
             raise ConfigError(name, f"unknown option{_did_you_mean(name, OPTIONS)}; options are {_allowed(OPTIONS)}")
 
     folders = default_folders(config_dir, docs_dir)
+    configured: frozenset[Path] = frozenset()
     if options.get("folders") is not None:
-        raw = options["folders"]
-        if not isinstance(raw, Mapping):
-            raise ConfigError("folders", "must map a folder to a kind, e.g. {decisions: decision}")
-        folders = {}
-        for folder, kind in raw.items():
-            if kind not in KINDS:
-                raise ConfigError("folders", f"folder '{folder}' maps to '{kind}'; kinds are {_allowed(KINDS)}")
-            folders[(config_dir / str(folder)).resolve()] = kind
+        folders = _folders(options["folders"], config_dir)
+        configured = frozenset(folders)
 
     severities: dict[str, Severity | None] = {}
     raw_rules = options.get("rules") or {}
@@ -201,7 +202,30 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
     limits = _limits(options.get("limits"))
     reading = Reading(_statuses(options.get("statuses")), _date_order(options.get("date_order")))
 
-    return Settings(config_dir, docs_dir, folders, catalogue, severities, gates, days, fail_on, base, limits, reading)
+    return Settings(config_dir, docs_dir, folders, catalogue, severities, gates, days, fail_on, base, limits, reading,
+                    configured, Path(config_file) if config_file is not None else None)
+
+
+def _folders(raw: Any, config_dir: Path) -> dict[Path, str]:
+    """`folders`: folder (relative to mkdocs.yml) -> kind. A folder keeps the name it was given
+    (a link inside it is followed when the files are read, not here), so a symlinked
+    `docs/intents` is still the folder MkDocs publishes as `intents/`."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError("folders", "must map a folder to a kind, e.g. {decisions: decision}")
+    folders = {}
+    for folder, kind in raw.items():
+        if isinstance(folder, bool) or folder is None or not isinstance(folder, (str, int)):
+            raise ConfigError("folders", f"{folder!r} is not a folder name; write a path relative to mkdocs.yml, "
+                              "e.g. {docs/intents: intent}")
+        name = str(folder)
+        if not name.strip() or any(ord(char) < 32 or ord(char) == 127 for char in name):
+            raise ConfigError("folders", f"folder {name!r} is empty or holds a control character (a NUL byte?); "
+                              "write a path relative to mkdocs.yml, e.g. docs/intents")
+        if kind not in KINDS:
+            raise ConfigError("folders", f"folder '{name}' maps to '{kind}'{_did_you_mean(str(kind), KINDS)}; "
+                              f"kinds are {_allowed(KINDS)}")
+        folders[Path(os.path.normpath(config_dir / name))] = kind
+    return folders
 
 
 def _statuses(raw: Any) -> dict[str, str]:
@@ -264,20 +288,103 @@ def _deep_merge(parent: dict, child: dict) -> dict:
     return merged
 
 
+# The configuration file is read before its `limits` option is known: fixed limits, far above
+# any real mkdocs.yml (a few kilobytes; a nav of 20,000 pages is about 1 MB) and far below what
+# would stall or exhaust a machine (docs/reference/reliability.md).
+CONFIG_LIMITS = Limits(file_bytes=2_000_000, frontmatter_bytes=2_000_000, expanded_nodes=200_000, nesting_depth=64)
+MAX_INHERIT = 10  # `INHERIT` chain length
+
+
+def _read_config_text(path: Path, limits: Limits) -> str:
+    """The file's text: a regular file (a FIFO would block, /dev/zero never end), at most
+    `limits.file_bytes`; never reads more than one byte past the limit."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ConfigError("config", f"{path} is not a regular file (a pipe, socket, device or folder); "
+                              "pass the mkdocs.yml file")
+        with open(path, "rb") as stream:
+            raw = stream.read(limits.file_bytes + 1)
+    except OSError as error:
+        raise ConfigError("config", f"cannot read {path}: {error.strerror or error}") from None
+    except ValueError as error:  # a NUL byte in the path
+        raise ConfigError("config", f"cannot read {path!r}: {error}") from None
+    if len(raw) > limits.file_bytes:
+        raise ConfigError("config", f"{path} is larger than {limits.file_bytes:,} bytes, the limit for a "
+                          "configuration file; it is not read")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ConfigError("config", f"{path} is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset "
+                          f"{error.start}); save it as UTF-8") from None
+
+
+def _measure(text: str, path: Path, limits: Limits) -> bool:
+    """Count values and nesting from the parser's events (no tree is built, so nothing deep or
+    huge is ever composed: libyaml's composer recurses and would crash on deep nesting).
+    Raise ConfigError past a limit; True when the file uses aliases (checked once composed)."""
+    values = depth = 0
+    aliases = False
+    for event in yaml.parse(text, Loader=_TolerantLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            values, depth = values + 1, depth + 1
+            if depth > limits.nesting_depth:
+                raise ConfigError("config", f"{path} nests lists and mappings more than {limits.nesting_depth} "
+                                  "levels deep, the limit for a configuration file; it is not read")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent):
+            values += 1
+        elif isinstance(event, yaml.AliasEvent):
+            values, aliases = values + 1, True
+        if values > limits.expanded_nodes:
+            raise ConfigError("config", f"{path} holds more than {limits.expanded_nodes:,} values, the limit for a "
+                              "configuration file; it is not read")
+    return aliases
+
+
+def _parse_config(text: str, path: Path, limits: Limits = CONFIG_LIMITS) -> Any:
+    from mkdocs_coherence.core.loader.yaml_block import _check_expansion, _ExpansionTooLarge, _RecursiveAlias, _TooDeep
+
+    aliases = _measure(text, path, limits)
+    loader = _TolerantLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if aliases:  # an alias bomb is small on disk and billions of values once expanded
+            try:
+                _check_expansion(node, limits.expanded_nodes, limits.nesting_depth)
+            except (_ExpansionTooLarge, _TooDeep):
+                raise ConfigError("config", f"{path} expands through aliases to more than {limits.expanded_nodes:,} "
+                                  f"values or {limits.nesting_depth} levels (an alias bomb?); it is not read") from None
+            except _RecursiveAlias:
+                raise ConfigError("config", f"{path} contains a recursive alias; remove it") from None
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def _load_yaml_file(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if path in seen:
         raise ConfigError("INHERIT", f"{path} inherits from itself")
+    if len(seen) >= MAX_INHERIT:
+        raise ConfigError("INHERIT", f"{path}: more than {MAX_INHERIT} files inherit from one another")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader)
-    except OSError as error:
-        raise ConfigError("config", f"cannot read {path}: {error.strerror}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ConfigError("config", f"{path} is not valid YAML: {error}") from None
+        text = _read_config_text(path, CONFIG_LIMITS)
+        data = _parse_config(text, path)
+    except ConfigError as error:
+        error.unread = error.unread or path
+        raise
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError) as error:
+        what = " ".join(str(error).split())
+        raise ConfigError("config", f"{path} is not valid YAML: {what}", path) from None
     if not isinstance(data, dict):
         raise ConfigError("config", f"{path} must be a mapping of MkDocs settings")
     parent = data.pop("INHERIT", None)
     if parent:
-        data = _deep_merge(_load_yaml_file((path.parent / str(parent)).resolve(), seen + (path,)), data)
+        if not isinstance(parent, str) or "\0" in parent:
+            raise ConfigError("INHERIT", f"{path}: INHERIT must name a file, e.g. INHERIT: base.yml")
+        data = _deep_merge(_load_yaml_file(Path(os.path.abspath(path.parent / parent)), seen + (path,)), data)
     return data
 
 
@@ -299,9 +406,16 @@ def plugin_options(mkdocs_config: Mapping[str, Any]) -> Mapping[str, Any] | None
 
 def read_mkdocs_yml(config_file: Path, catalogue: Mapping[str, Rule]) -> Settings:
     """Settings for the CLI, from the same `mkdocs.yml` entry the plugin reads."""
-    config_file = Path(config_file).resolve()
+    try:
+        config_file = Path(os.path.abspath(config_file))
+    except ValueError as error:  # a NUL byte in the path
+        raise ConfigError("config", f"cannot read {str(config_file)!r}: {error}") from None
     data = _load_yaml_file(config_file)
-    config_dir = config_file.parent
-    docs_dir = (config_dir / str(data.get("docs_dir") or "docs")).resolve()
+    config_dir = Path(os.path.realpath(config_file.parent))
+    docs_dir = data.get("docs_dir") or "docs"
+    if not isinstance(docs_dir, str) or any(ord(char) < 32 for char in docs_dir):
+        raise ConfigError("docs_dir", f"{docs_dir!r} is not a folder name; write a path relative to mkdocs.yml, "
+                          "e.g. docs_dir: docs")
     options = plugin_options(data) or {}
-    return parse_settings(options, config_dir=config_dir, docs_dir=docs_dir, catalogue=catalogue)
+    return parse_settings(options, config_dir=config_dir, docs_dir=config_dir / docs_dir, catalogue=catalogue,
+                          config_file=config_file)

@@ -8,16 +8,21 @@ and fingerprints alike), so a file is the same document whichever of them reads 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from mkdocs_coherence.core.adr_formats import is_decision_record
 from mkdocs_coherence.core.config import Settings
 from mkdocs_coherence.core.findings import Finding
-from mkdocs_coherence.core.loader.discovery import iter_markdown
+from mkdocs_coherence.core.loader.discovery import MARKDOWN_SUFFIXES
 from mkdocs_coherence.core.loader.reading import SourceCache, read_source
 from mkdocs_coherence.core.model import Corpus, Document
 from mkdocs_coherence.core.schema import build_document
+from mkdocs_coherence.core.suggest import closest
 
 
 class FolderKinds:
@@ -37,24 +42,209 @@ class FolderKinds:
         return None
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A folder whose files were not read: the answer of the check is then unknown (exit 2)."""
+
+    rel: str  # the folder (or link), as findings show paths
+    finding: Finding  # what it is and what to do
+
+
+@dataclass
+class Discovery:
+    paths: list[Path] = field(default_factory=list)  # the Markdown files to read, sorted
+    unread: list[Unread] = field(default_factory=list)
+
+
 def discover(settings: Settings) -> list[Path]:
     """Every Markdown file under docs_dir and the configured folders, once each, sorted."""
-    roots = [settings.docs_dir] + [f for f in settings.folders if not f.is_relative_to(settings.docs_dir)]
+    return discover_all(settings).paths
+
+
+def discover_all(settings: Settings) -> Discovery:
+    """The Markdown files under docs_dir and the folders, and every folder that could not be read.
+
+    Links to folders are followed as MkDocs follows them (it publishes what they hold), when
+    they stay in the repository; a link out of it is reported, never followed. A folder the
+    user configured must exist and be read; a default folder (`decisions/`, `docs/intents`, …)
+    may be absent. A file reached twice (a link to a folder also walked directly) is read once.
+    """
+    found = Discovery()
+    roots = [settings.docs_dir]
+    if not _usable_root(settings, settings.docs_dir, "docs_dir", found):
+        roots = []
+    for folder in sorted(settings.folders):
+        required = folder in settings.configured_folders
+        if folder == settings.docs_dir or folder.is_relative_to(settings.docs_dir):
+            hidden = [part for part in folder.relative_to(settings.docs_dir).parts if part.startswith(".")]
+            if required and hidden:
+                found.unread.append(_config_problem(
+                    settings, folder, f"folder '{_shown(settings, folder)}' is skipped: a folder whose name starts "
+                    "with '.' is not read or published (MkDocs leaves it out); nothing was read from it — rename it"))
+            elif required:
+                _usable_root(settings, folder, "folders", found)  # the walk of docs_dir reads it
+        elif _usable_root(settings, folder, "folders" if required else None, found):
+            roots.append(folder)
     seen: dict[str, Path] = {}
+    linked: list[Path] = []
+    entered: set[str] = set()  # the real folders entered through a link: each once, so no loop
     for root in roots:
-        if root.is_dir():
-            for path in iter_markdown(root):
-                seen.setdefault(os.path.normcase(path), path)
+        for path, via_link in _walk(root, settings, found, entered):
+            key = os.path.normcase(path)
+            if key not in seen:
+                seen[key] = path
+                if via_link:
+                    linked.append(path)
+    _read_once(seen, linked, FolderKinds(settings.folders))
     # In Path order (part by part), but comparing split strings: Path comparisons would cost
     # as much as walking the folders.
-    return [seen[key] for key in sorted(seen, key=lambda key: key.split(os.sep))]
+    found.paths = [seen[key] for key in sorted(seen, key=lambda key: key.split(os.sep))]
+    return found
+
+
+def _usable_root(settings: Settings, folder: Path, option: str | None, found: Discovery) -> bool:
+    """Whether `folder` can be walked. `option`: the setting that names it (it must then exist);
+    None for a default folder, which may be absent."""
+    try:
+        status = os.stat(folder)
+    except FileNotFoundError:
+        if option is not None:
+            found.unread.append(_config_problem(settings, folder, _missing(settings, folder, option)))
+        return False
+    except (OSError, ValueError) as error:
+        found.unread.append(_folder_problem(settings, folder, f"cannot be reached ({_reason(error)}); the documents "
+                                            "in it were not checked — make it and the folders above it readable"))
+        return False
+    if not stat.S_ISDIR(status.st_mode):
+        if option is not None:
+            found.unread.append(_config_problem(settings, folder, f"{_named(option, settings, folder)} is not a folder; "
+                                                "nothing was read from it — name a folder"))
+        return False
+    if os.path.islink(folder) and not settings.inside(folder):
+        found.unread.append(_folder_problem(settings, folder, LINK_OUT))
+        return False
+    return True
+
+
+LINK_OUT = ("is a symbolic link to a folder outside the repository; it is not followed, read or published — copy "
+            "the folder into the repository, or name it in the `folders` option")
+
+
+def _walk(root: Path, settings: Settings, found: Discovery, entered: set[str]) -> Iterator[tuple[Path, bool]]:
+    """(Markdown file, reached through a link) under `root`; skips hidden entries."""
+    stack: list[tuple[str, bool]] = [(str(root), False)]
+    while stack:
+        folder, via_link = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except OSError as error:
+            found.unread.append(_folder_problem(settings, Path(folder), f"cannot be read ({_reason(error)}); the "
+                                                "documents in it were not checked — make it readable by the user "
+                                                "running the check"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_folder, is_link = entry.is_dir(), entry.is_symlink()
+            except OSError:
+                is_folder, is_link = False, False
+            if not is_folder:
+                if entry.name.lower().endswith(MARKDOWN_SUFFIXES):
+                    yield Path(entry.path), via_link
+            elif not is_link:
+                stack.append((entry.path, via_link))
+            elif not settings.inside(entry.path):
+                found.unread.append(_folder_problem(settings, Path(entry.path), LINK_OUT))
+            else:
+                real = os.path.realpath(entry.path)
+                if real not in entered:
+                    entered.add(real)
+                    stack.append((entry.path, True))
+
+
+def _read_once(seen: dict[str, Path], linked: list[Path], kinds: FolderKinds) -> None:
+    """A file reached through a link and directly is one document: keep the path in a folder
+    of a kind (the one that makes it a document), else the file's own path."""
+    for path in linked:
+        real = os.path.normcase(os.path.realpath(path))
+        direct = seen.get(real)
+        if direct is None or real == os.path.normcase(path):
+            continue
+        if kinds.of(path) is not None and kinds.of(direct) is None:
+            del seen[real]
+        else:
+            del seen[os.path.normcase(path)]
+
+
+def _reason(error: Exception) -> str:
+    return getattr(error, "strerror", None) or str(error)
+
+
+def _shown(settings: Settings, folder: Path) -> str:
+    return settings.relpath(folder)
+
+
+def _named(option: str, settings: Settings, folder: Path) -> str:
+    return f"docs_dir '{_shown(settings, folder)}'" if option == "docs_dir" else \
+        f"option 'folders': folder '{_shown(settings, folder)}'"
+
+
+def _missing(settings: Settings, folder: Path, option: str) -> str:
+    """What a missing folder is, with the closest existing folder beside it."""
+    suggestion = ""
+    try:
+        siblings = [entry.name for entry in os.scandir(folder.parent) if entry.is_dir() and not entry.name.startswith(".")]
+    except OSError:
+        siblings = []
+    close = closest(folder.name, siblings)
+    if close:
+        suggestion = f" (did you mean '{_shown(settings, folder.parent / close)}'?)"
+    where = settings.config_file.name if settings.config_file else "mkdocs.yml"
+    return (f"{_named(option, settings, folder)} does not exist{suggestion}; nothing was read from it — correct the "
+            f"path in {where} or create the folder")
+
+
+def _config_problem(settings: Settings, folder: Path, message: str) -> Unread:
+    """A folder the configuration names that cannot be used: the finding points at mkdocs.yml."""
+    rel = settings.relpath(settings.config_file) if settings.config_file else None
+    line = _config_line(settings, folder) if settings.config_file else None
+    return Unread(settings.relpath(folder), Finding("frontmatter-invalid", message, rel, line))
+
+
+def _folder_problem(settings: Settings, folder: Path, message: str) -> Unread:
+    rel = settings.relpath(folder)
+    return Unread(rel, Finding("frontmatter-invalid", f"folder {message}", rel, None))
+
+
+def _config_line(settings: Settings, folder: Path) -> int | None:
+    """The line of mkdocs.yml naming `folder` (a key of `folders`, or `docs_dir`), if it is there."""
+    names = {settings.relpath(folder), os.path.relpath(folder, settings.config_dir)}
+    pattern = re.compile(r"^\s*(?:docs_dir\s*:\s*)?['\"]?(" + "|".join(re.escape(n) for n in names) + r")/?['\"]?\s*(?::|$|#)")
+    try:
+        with open(settings.config_file, encoding="utf-8-sig", errors="replace") as stream:
+            for number, line in enumerate(stream, 1):
+                if number > 100_000:
+                    break
+                if pattern.match(line):
+                    return number
+    except OSError:
+        pass
+    return None
 
 
 def load_corpus(settings: Settings, paths: list[Path] | None = None, cache: SourceCache | None = None) -> Corpus:
     """Read and validate every file; with `cache`, unchanged files are not read again."""
     kinds = FolderKinds(settings.folders)
     corpus = Corpus()
-    for path in discover(settings) if paths is None else paths:
+    if paths is None:
+        found = discover_all(settings)
+        paths = found.paths
+        for unread in found.unread:  # never "clean" when a folder was not read (exit 2)
+            corpus.findings.append(unread.finding)
+            corpus.unreadable.append(unread.rel)
+    for path in paths:
         corpus.sources += 1
         rel = settings.relpath(path)
         try:

@@ -143,3 +143,13 @@ def test_mkdocs_accepts_the_limits_option_and_reports_a_bad_one(site, caplog):
     with pytest.raises(Exception):
         build(project)
     assert "option 'limits': limit 'frontmatter_bytes' must be a positive whole number" in caplog.text
+
+
+@pytest.mark.parametrize("opening, closing", [("[", "]"), ("{a: ", "}")])
+def test_front_matter_nested_100000_deep_is_a_finding_not_a_crash(site, opening, closing):
+    """libyaml's composer recurses in C: composed, this nesting kills the process (exit 139)."""
+    deep = "---\nkind: intent\nstatus: draft\nx: " + opening * 100_000 + closing * 100_000 + "\n---\n# Deep\n"
+    code, report = check_json(site({"docs/intents/deep.md": deep}))
+    assert code == 1
+    [finding] = [f for f in report["findings"] if f["path"] == "docs/intents/deep.md"]
+    assert finding["rule"] == "frontmatter-invalid" and "levels deep" in finding["message"]

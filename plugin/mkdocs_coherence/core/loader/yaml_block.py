@@ -85,6 +85,19 @@ def _may_nest_deeper(block: str, depth: int) -> bool:
     return flow + 1 + max(len(prefix) for prefix in _LINE_PREFIX.findall(block)) > depth
 
 
+def _check_event_depth(block: str, limit: int) -> None:
+    """Raise _TooDeep when lists and mappings nest more than `limit` levels (parser events
+    only: nothing is composed, so nothing recurses)."""
+    depth = 0
+    for event in yaml.parse(block, Loader=_SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > limit:
+                raise _TooDeep
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def _record_positions(root: yaml.MappingNode, first_line: int) -> Positions:
     positions = Positions()
     for key_node, value_node in root.value:
@@ -268,6 +281,11 @@ def parse_yaml_block(source: Source, block: str, first_line: int, limits: Limits
     node = None
     loader = _Loader(block)
     try:
+        # libyaml's composer recurses in C: 100,000 nested brackets crash the process before
+        # any Python check could run. Where the cheap bound allows deep nesting, measure it
+        # from the parser's events first (iterative), and never compose what is too deep.
+        if _may_nest_deeper(block, limits.nesting_depth):
+            _check_event_depth(block, limits.nesting_depth)
         node = loader.get_single_node()
         if node is None:
             source.problem("front-matter is empty; remove the `---` lines or add keys", first_line - 1)

@@ -106,8 +106,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         page.meta = meta if meta is not None else page.meta
         document = self.documents.get(page.file.abs_src_path)
         for problem in theme_meta(page.meta, document, self.theme_file):
-            if document is None:
-                log.warning(f"{page.file.src_uri}: {problem}")
+            log.warning(f"{page.file.src_uri}: {problem}")
 
     def _document_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         return document_markdown(markdown) if page.file.abs_src_path in self.documents else markdown

@@ -165,8 +165,8 @@ def theme_meta(meta: dict, document: Document | None, theme_file: Callable[[str]
     tag, the search results), and a wrong `icon` or `template` stops the build. A value that is
     not valid is dropped, never handed on; text is escaped. A document's `status` becomes the
     lifecycle word the check validated, or none. `theme_file(name)`: whether the theme has that
-    file. Returns what was dropped and why (a document's findings already say it; an ordinary
-    page, which the check does not validate, gets these as warnings)."""
+    file. Returns what was dropped and no finding says: everything, for an ordinary page (the
+    check does not validate those); for a document, only an icon or template the theme lacks."""
     dropped: list[str] = []
 
     def keep(key: str, check: Callable[[Any], Any]) -> Any:
@@ -174,7 +174,8 @@ def theme_meta(meta: dict, document: Document | None, theme_file: Callable[[str]
             return check(meta[key])
         except Invalid as error:
             del meta[key]
-            dropped.append(f"{key} {error}; not shown")
+            if document is None:
+                dropped.append(f"{key} {error}; not shown")
             return None
 
     if "status" in meta:
@@ -204,7 +205,7 @@ def theme_meta(meta: dict, document: Document | None, theme_file: Callable[[str]
             keep("tags", KEYS["tags"].check)
         else:
             safe = [tag for tag in tags if _valid(KEYS["tags"].check, [tag])]
-            if len(safe) < len(tags):
+            if len(safe) < len(tags) and document is None:
                 dropped.append(f"tags: {len(tags) - len(safe)} of {len(tags)} are not plain text without < > \"; "
                                "not shown")
             meta["tags"] = safe

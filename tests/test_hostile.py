@@ -318,3 +318,44 @@ def test_the_theme_gets_only_validated_values(hostile, caplog):
     assert "intents/title-list.md: icon 'material/this-icon-does-not-exist': the theme has no" in warnings
     assert "intents/title-list.md: template 'no-such-template.html': the theme has no" in warnings
     assert "intents/theme-keys.md: tags" not in warnings  # a document's findings already say it
+
+
+def test_theme_keys_of_the_right_shape_are_silent(tmp_path):
+    """No false alarm: what real sites write in the keys Material reads passes the check."""
+    from conftest import write_tree
+
+    front = ('kind: intent\nstatus: draft\ntitle: "Migrate List<String> to records & more"\n'
+             'tags: ["C++", "R&D", "it\'s", "ops/alerts", "Ünïcode"]\nsubtitle: "Beta (v2) — 50% off"\n'
+             'description: "He said \\"hi\\": a page about it"\nicon: fontawesome/brands/github\n'
+             'template: blog/post-page_2.html\nhide: [navigation, toc, footer, path, tags, feedback]\n')
+    project = write_tree(tmp_path, {"mkdocs.yml": "site_name: S\n", "docs/index.md": "# Home\n",
+                                    "docs/intents/fine.md": f"---\n{front}---\n# Fine\n"})
+    code, report = check_json(project)
+    assert code == 0 and report["findings"] == [], report["findings"]
+
+
+def test_theme_meta_keeps_valid_values_and_drops_the_rest():
+    from mkdocs_coherence.core.loader.source import Positions
+    from mkdocs_coherence.core.model import Document
+    from mkdocs_coherence.site.build import theme_meta
+
+    has = {".icons/material/check.svg", "main.html"}.__contains__
+    document = Document(path=Path("x.md"), rel="x.md", kind="decision", id="ADR-0001", title="x", status="superseded",
+                        positions=Positions())
+    meta = {"status": "superseded by [ADR-2](2.md)\"><img src=x>", "title": "<b>\"T\"</b>", "tags": ["ok", "<b>"],
+            "icon": "material/check", "template": "main.html", "hide": ["toc", 5], "description": 'a "quoted" one',
+            "subtitle": "sub", "search": {"exclude": True}}
+    assert theme_meta(meta, document, has) == []
+    assert meta == {"status": "superseded", "title": "&lt;b&gt;&#34;T&#34;&lt;/b&gt;", "tags": ["ok"],
+                    "icon": "material/check", "template": "main.html", "hide": ["toc"],
+                    "description": "a &#34;quoted&#34; one", "subtitle": "sub", "search": {"exclude": True}}
+    # A document of no validated status hands the theme none; an icon the theme lacks is dropped, and said.
+    document.status = None
+    meta = {"status": "on hold", "icon": "material/nope", "template": "nope.html"}
+    dropped = theme_meta(meta, document, has)
+    assert meta == {} and len(dropped) == 2 and "material/nope" in dropped[0] and "nope.html" in dropped[1]
+    # An ordinary page keeps a status word and plain values; what it loses is said.
+    meta = {"status": "new", "tags": "one", "title": ["x"], "hide": "toc", "subtitle": "<i>"}
+    dropped = theme_meta(meta, None, has)
+    assert meta == {"status": "new"}
+    assert [line.split()[0] for line in dropped] == ["title", "subtitle", "tags", "hide"]

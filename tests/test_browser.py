@@ -10,6 +10,7 @@ import functools
 import http.server
 import json
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -288,3 +289,84 @@ def test_graph_of_500_documents_stays_readable(tmp_path, page):
     finally:
         server.shutdown()
         server.server_close()
+
+
+HOSTILE_TREE = Path(__file__).resolve().parent / "hostile"
+# Everything on a page that a payload could have become: an element built from markup, an
+# event handler or a broken attribute name, a script element of its own.
+INJECTED = """() => {
+    const found = [];
+    for (const element of document.querySelectorAll('*')) {
+        for (const attribute of element.attributes) {
+            if (attribute.name.startsWith('on') && attribute.value.includes('xss-'))
+                found.push(`<${element.tagName} ${attribute.name}>`);
+            if (!/^[a-z_:][-a-z0-9_:.]*$/i.test(attribute.name))
+                found.push(`<${element.tagName}> attribute ${attribute.name}`);
+        }
+        if (element.tagName === 'IMG' && element.getAttribute('src') === 'x') found.push('<img src=x>');
+        if (['IFRAME', 'U'].includes(element.tagName)) found.push(`<${element.tagName}>`);
+        if (element.tagName === 'SCRIPT' && /^\\s*alert\\('xss-(?!body-)/.test(element.textContent))
+            found.push(`<script>${element.textContent}`);
+    }
+    return found;
+}"""
+
+
+# The body of this MADR 2 record writes `\<script>alert('xss-body-status')\</script>`: Python-Markdown
+# turns the body (the author's Markdown, which MkDocs renders as HTML by design) into a real,
+# broken <script> element. Only front-matter and what the reader takes from the body are data.
+BODY_SCRIPT_PAGE = "decisions/0003-madr2/"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """tests/hostile built as it is (Material, its search and tags plugins, a hook that supplies
+    one document's source) and served on 127.0.0.1."""
+    project = tmp_path_factory.mktemp("hostile-browser") / "project"
+    shutil.copytree(HOSTILE_TREE, project)
+    site_dir = build(project)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(QuietHandler, directory=str(site_dir)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", site_dir
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_hostile_tree_in_material_executes_nothing_on_any_page_or_search(page, hostile_site):
+    base, site_dir = hostile_site
+    uris = sorted(p.relative_to(site_dir).parent.as_posix() + "/" for p in site_dir.rglob("index.html"))
+    assert len(uris) > 20 and "intents/theme-keys/" in uris and "plain-theme-keys/" in uris
+    for uri in uris:
+        page.goto(base + ("" if uri == "./" else uri))
+        page.wait_for_load_state("load")
+        assert page.evaluate(INJECTED) == [], uri
+        if uri == BODY_SCRIPT_PAGE:  # the author's own body markup, not front-matter: see BODY_SCRIPT_PAGE
+            assert page.errors == ["Invalid or unexpected token"], page.errors
+            page.errors.clear()
+    assert page.dialogs == []
+    # The payloads are on the pages, as text.
+    page.goto(base + "intents/title/")
+    assert "<script>alert('xss-title')</script>" in page.title()
+    assert "alert('xss-title')" in page.locator("nav.md-nav").first.inner_text()
+    page.goto(base + "intents/theme-keys/")
+    assert [t.strip() for t in page.locator(".md-content .md-tag").all_inner_texts()] == ["safe-tag"]
+    # Material's search draws titles and tags from its index as HTML: type the markers in.
+    page.goto(base)
+    query = page.locator("[data-md-component='search-query']")
+    query.click()
+    for marker in ("safe-tag", "xss-tag-search", "xss-supplied-tag", "xss-plain-tag", "xss-status",
+                   "xss-title"):
+        query.fill("")
+        query.type(marker, delay=10)
+        page.wait_for_selector(".md-search-result__item", timeout=15_000)  # once the worker answers
+        page.wait_for_timeout(300)
+        assert page.evaluate(INJECTED) == [], marker
+        if marker == "xss-title":
+            results = page.locator(".md-search-result").inner_text()
+            assert "alert('xss-title')" in results, results  # the title, shown as text
+        if marker == "safe-tag":
+            assert page.locator(".md-search-result .md-tag").count() >= 1  # valid tags still reach search
+    assert page.dialogs == []

@@ -214,3 +214,148 @@ def test_the_page_scan_accepts_escaped_payloads():
                 "<span data-x=\"q&#34; onmouseover=&#34;alert('xss-id')\" title=\"&lt;img src=x&gt;\"></span>"
                 "<script type=\"application/json\">{\"t\": \"\\u003c/script\\u003ealert('xss-id')\"}</script>")
     assert page.problems == [] and "<script>alert('xss-title')</script>" in "".join(page.text)
+
+
+# --- keys MkDocs and Material render themselves (DESIGN §10) ---------------------------------
+
+THEME_KEY_FINDINGS = {  # (path, line) -> (severity, words): each a finding of rule `schema`
+    ("decisions/0005-status-link-payload.md", 2): ("warning", "holds markup"),
+    ("decisions/0006-status-invalid-payload.md", 2): ("warning", "none of a decision's statuses"),
+    ("docs/intents/theme-keys.md", 4): ("error", "tags item 2 must be plain text"),
+    ("docs/intents/theme-keys.md", 5): ("error", "subtitle must be plain text"),
+    ("docs/intents/theme-keys.md", 6): ("error", "description must be plain text"),
+    ("docs/intents/theme-keys.md", 7): ("error", "icon must be an icon path like material/check"),
+    ("docs/intents/theme-keys.md", 8): ("error", "template must be the file name of a template"),
+    ("docs/intents/theme-keys.md", 9): ("warning", "hide item 2"),
+    ("docs/intents/title-list.md", 4): ("error", "title must be text, not a list"),
+    ("docs/intents/title-list.md", 5): ("error", "subtitle must be text, not a list"),
+    ("docs/intents/title-list.md", 8): ("error", "hide must be a list"),
+    ("docs/intents/supplied.md", 3): ("error", "is not a status of an intent"),
+    ("docs/intents/supplied.md", 4): ("error", "tags item 1 must be plain text"),
+    ("docs/intents/supplied.md", 5): ("error", "subtitle must be plain text"),
+}
+STATUS_WORDS = {"draft", "active", "shipped", "abandoned", "proposed", "accepted", "rejected", "deprecated",
+                "superseded", "retired", "new"}
+
+
+def test_check_names_every_bad_key_the_theme_renders(hostile):
+    _, report = check_json(hostile)
+    schema = {(f["path"], f["line"]): f for f in report["findings"] if f["rule"] == "schema"}
+    for where, (severity, words) in THEME_KEY_FINDINGS.items():
+        assert where in schema, f"no schema finding at {where}"
+        assert schema[where]["severity"] == severity and words in schema[where]["message"], schema[where]
+    # Valid theme keys and ordinary pages are silent.
+    assert not [f for f in report["findings"] if f["path"] in ("docs/intents/theme-keys.md",)
+                and f["line"] in (2, 3)]
+    assert not [f for f in report["findings"] if f["path"] == "docs/plain-theme-keys.md"]
+
+
+class ThemeScan(HTMLParser):
+    """What Material drew from page.meta: status classes, subtitles, the meta description, tags."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.statuses: set[str] = set()
+        self.description: str | None = None
+        self.tags: list[str] = []
+        self.subtitles: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        self.statuses.update(c[len("md-status--"):] for c in classes if c.startswith("md-status--"))
+        if tag == "meta" and attrs.get("name") == "description":
+            self.description = attrs.get("content")
+        self._in = "tag" if "md-tag" in classes else "small" if tag == "small" else None
+
+    def handle_data(self, data):
+        if self._in == "tag":
+            self.tags.append(data.strip())
+        elif self._in == "small":
+            self.subtitles.append(data.strip())
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+
+def test_the_theme_gets_only_validated_values(hostile, caplog):
+    with caplog.at_level(logging.WARNING):
+        site = build(hostile)
+    assert "Traceback" not in caplog.text and not any(record.exc_info for record in caplog.records)
+    pages = {p.relative_to(site).parent.as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    for url, html in pages.items():
+        assert scan(html).problems == [], url
+        theme = ThemeScan()
+        theme.feed(html)
+        assert theme.statuses <= STATUS_WORDS, (url, theme.statuses)
+        assert all("<" not in t and '"' not in t for t in theme.tags), (url, theme.tags)
+        assert not any("xss-" in s for s in theme.subtitles), (url, theme.subtitles)
+        assert theme.description is None or "xss-" not in theme.description, url
+    # A decision superseded through a link keeps its status word; one of no lifecycle gets none.
+    nav = ThemeScan()
+    nav.feed(pages["index.html" if "index.html" in pages else "."])
+    assert {"superseded", "draft"} <= nav.statuses
+    # Tags that are plain text still reach Material's tags plugin; the others do not.
+    theme = ThemeScan()
+    theme.feed(pages["intents/theme-keys"])
+    assert theme.tags == ["safe-tag"]
+    plain = ThemeScan()
+    plain.feed(pages["plain-theme-keys"])
+    assert plain.tags == ["ordinary"] and plain.description is None
+    # The search index keeps no tag or title that Material would draw as HTML.
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for entry in index["docs"]:
+        assert all("<" not in tag and '"' not in tag for tag in entry.get("tags", [])), entry
+        assert "<script" not in entry["title"] and "<img" not in entry["title"], entry["title"]
+    assert any(entry.get("tags") == ["safe-tag"] for entry in index["docs"])
+    # A list title never reaches <title> as Python's list text.
+    assert "alert('xss-title-list')</script>" not in pages["intents/title-list"]
+    # What no finding says is logged: an ordinary page's bad keys, an icon or template the theme lacks.
+    warnings = caplog.text
+    assert "plain-theme-keys.md: status must be one word" in warnings
+    assert "plain-theme-keys.md: icon must be an icon path" in warnings
+    assert "intents/title-list.md: icon 'material/this-icon-does-not-exist': the theme has no" in warnings
+    assert "intents/title-list.md: template 'no-such-template.html': the theme has no" in warnings
+    assert "intents/theme-keys.md: tags" not in warnings  # a document's findings already say it
+
+
+def test_theme_keys_of_the_right_shape_are_silent(tmp_path):
+    """No false alarm: what real sites write in the keys Material reads passes the check."""
+    from conftest import write_tree
+
+    front = ('kind: intent\nstatus: draft\ntitle: "Migrate List<String> to records & more"\n'
+             'tags: ["C++", "R&D", "it\'s", "ops/alerts", "Ünïcode"]\nsubtitle: "Beta (v2) — 50% off"\n'
+             'description: "He said \\"hi\\": a page about it"\nicon: fontawesome/brands/github\n'
+             'template: blog/post-page_2.html\nhide: [navigation, toc, footer, path, tags, feedback]\n')
+    project = write_tree(tmp_path, {"mkdocs.yml": "site_name: S\n", "docs/index.md": "# Home\n",
+                                    "docs/intents/fine.md": f"---\n{front}---\n# Fine\n"})
+    code, report = check_json(project)
+    assert code == 0 and report["findings"] == [], report["findings"]
+
+
+def test_theme_meta_keeps_valid_values_and_drops_the_rest():
+    from mkdocs_coherence.core.loader.source import Positions
+    from mkdocs_coherence.core.model import Document
+    from mkdocs_coherence.site.build import theme_meta
+
+    has = {".icons/material/check.svg", "main.html"}.__contains__
+    document = Document(path=Path("x.md"), rel="x.md", kind="decision", id="ADR-0001", title="x", status="superseded",
+                        positions=Positions())
+    meta = {"status": "superseded by [ADR-2](2.md)\"><img src=x>", "title": "<b>\"T\"</b>", "tags": ["ok", "<b>"],
+            "icon": "material/check", "template": "main.html", "hide": ["toc", 5], "description": 'a "quoted" one',
+            "subtitle": "sub", "search": {"exclude": True}}
+    assert theme_meta(meta, document, has) == []
+    assert meta == {"status": "superseded", "title": "&lt;b&gt;&#34;T&#34;&lt;/b&gt;", "tags": ["ok"],
+                    "icon": "material/check", "template": "main.html", "hide": ["toc"],
+                    "description": "a &#34;quoted&#34; one", "subtitle": "sub", "search": {"exclude": True}}
+    # A document of no validated status hands the theme none; an icon the theme lacks is dropped, and said.
+    document.status = None
+    meta = {"status": "on hold", "icon": "material/nope", "template": "nope.html"}
+    dropped = theme_meta(meta, document, has)
+    assert meta == {} and len(dropped) == 2 and "material/nope" in dropped[0] and "nope.html" in dropped[1]
+    # An ordinary page keeps a status word and plain values; what it loses is said.
+    meta = {"status": "new", "tags": "one", "title": ["x"], "hide": "toc", "subtitle": "<i>"}
+    dropped = theme_meta(meta, None, has)
+    assert meta == {"status": "new"}
+    assert [line.split()[0] for line in dropped] == ["title", "subtitle", "tags", "hide"]

@@ -20,7 +20,7 @@ CRAFTED = {
                   "      gates:\n        high: [rollback, owners>=2]\n",
     "docs/index.md": "# Home\n",
     "docs/contracts/profile.md": "---\nversion: 2.1.0\nstatus: active\nowners: ['<b>data</b> & co', \"o'neil\"]\n"
-                                 "tags: [pii, 'a \"quoted\" tag']\ndefines:\n  customer.status: [active, closed]\n"
+                                 "tags: [pii, \"a 'quoted' & tag\"]\ndefines:\n  customer.status: [active, closed]\n"
                                  "---\n# Profile <em>v2</em>\n",
     "docs/contracts/old.md": "---\nversion: 1.0.0\nstatus: deprecated\n---\n# Old\n",
     "docs/intents/checkout.md": "---\nstatus: active\ngoal: conversion\nrisk: high\nowners: [a]\n"

@@ -23,7 +23,7 @@ from mkdocs_coherence.core.findings import Severity
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.site.build import (FrozenHeap, SharedFrontmatter, document_markdown, relative_urls,
-                                         source_cache, with_panel, write_errors)
+                                         source_cache, theme_file, theme_meta, with_panel, write_errors)
 from mkdocs_coherence.site.render import panel_context, panel_renderer
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         self.published: Published | None = None  # what this build generated
         self.panel = None  # this build's panel renderer: context dict -> HTML
         self.shared: SharedFrontmatter | None = None
+        self.theme_file: Callable[[str], bool] = lambda name: False  # whether the theme has that file
         self.heap = FrozenHeap()
         self.watch = None  # under `mkdocs serve`: the folders outside docs_dir (publish.FolderWatch)
 
@@ -92,6 +93,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             self.documents, self.pages = collect(files, config, self.settings, self.report)
             self.published = generate(config, files, self.report, self.pages, cache)
             self.panel, self.shared = panel_renderer(config.theme.dirs), SharedFrontmatter(cache)
+            self.theme_file = theme_file(config.theme.dirs)
         self.heap.freeze()
         return files
 
@@ -101,12 +103,16 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
 
     @event_priority(100)  # before any other plugin or theme looks at page.meta
     def _restore_meta(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """The meta the check parsed (or MkDocs' own, when another plugin gave the source), made
+        safe for the theme: only validated values of the keys it prints itself."""
         meta = self.shared.meta(page.file.abs_src_path, markdown, page.meta)
-        if meta is not None:
-            page.meta = meta
+        page.meta = meta if meta is not None else page.meta
+        document = self.documents.get(page.file.abs_src_path)
+        for problem in theme_meta(page.meta, document, self.theme_file):
+            log.warning(f"{page.file.src_uri}: {problem}")
 
     def _document_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return document_markdown(markdown, page.meta) if page.file.abs_src_path in self.documents else markdown
+        return document_markdown(markdown) if page.file.abs_src_path in self.documents else markdown
 
     @event_priority(100)  # first: other plugins see the generated pages whole
     def _finish_generated_page(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

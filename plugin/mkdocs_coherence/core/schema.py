@@ -89,6 +89,77 @@ def _text_list(value: Any) -> list[str]:
     return _each(value, item_text)
 
 
+# --- keys the theme prints itself (DESIGN §10): MkDocs and Material put some of them in the
+# page unescaped (`status` in a class attribute, `description` in a meta tag, `tags` in the
+# search results), and a wrong `icon` or `template` stops the build. Validated here; what a
+# page hands the theme is sanitised again in site/build.py (`theme_meta`).
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")  # tab and newline are no control here
+_LINE_BREAK = re.compile(r"[\t\n\r]")
+_ICON = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*")
+_TEMPLATE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*\.[A-Za-z0-9]+")
+HIDE = ("navigation", "toc", "footer", "path", "tags", "feedback")
+
+
+def _markup_free(text: str, forbidden: str, one_line: bool) -> str:
+    bad = _CONTROL.search(text) or (_LINE_BREAK.search(text) if one_line else None)
+    if bad:
+        raise Invalid(f"must be {'one line of ' if one_line else ''}plain text; it holds the control character "
+                      f"U+{ord(bad.group()):04X}: remove it")
+    found = next((c for c in forbidden if c in text), None)
+    if found:
+        raise Invalid(f"must be plain text without {' '.join(forbidden)}, since the theme prints it as HTML; "
+                      f"remove '{found}' from {_describe(text)}")
+    return text
+
+
+def _plain(forbidden: str, one_line: bool) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        return _markup_free(_text(value), forbidden, one_line)
+    return check
+
+
+_title = _plain("", one_line=True)  # shown escaped: a title may say `List<T>`
+_subtitle = _plain("<>", one_line=True)
+_description = _plain("<>", one_line=False)
+
+
+def _tags(value: Any) -> list[str]:
+    tags = _text_list(value)
+    for index, tag in enumerate(tags):
+        try:
+            _markup_free(tag, "<>\"", one_line=True)
+        except Invalid as error:
+            raise Invalid(f"item {index + 1} {error}", index) from None
+    return tags
+
+
+def _icon(value: Any) -> str:
+    text = _text(value)
+    if not _ICON.fullmatch(text):
+        raise Invalid(f"must be an icon path like material/check or fontawesome/brands/github (letters, digits, "
+                      f"'-', '_' and '/'), not {_describe(text)}")
+    return text
+
+
+def _template(value: Any) -> str:
+    text = _text(value)
+    if not _TEMPLATE.fullmatch(text):
+        raise Invalid(f"must be the file name of a template of the theme, like main.html or blog-post.html "
+                      f"(letters, digits, '-', '_', '.', '/' and no '..'), not {_describe(text)}")
+    return text
+
+
+def _hide(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise Invalid(f"must be a list of {', '.join(HIDE)}, e.g. [toc], not {_describe(value)}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or item not in HIDE:
+            raise Invalid(f"item {index + 1} {_describe(item)} hides nothing; allowed: {', '.join(HIDE)}"
+                          f"{_suggest(str(item), HIDE)}", index, Severity.WARNING)
+    return value
+
+
 def _text_or_list(value: Any) -> list[str]:
     return [_text(value)] if isinstance(value, str) else _text_list(value)
 
@@ -270,10 +341,22 @@ _RECORD_OUTCOME = {"type": "array", "items": {"type": "object", "required": ["me
 KEYS: dict[str, KeySpec] = {spec.name: spec for spec in (
     KeySpec("kind", ALL, _choice(KINDS), {"enum": list(KINDS)}, "intent, contract or decision; may come from a folder mapping"),
     KeySpec("id", ALL, _text, _TEXT, "stable id; default: ADR-NNNN for decisions, else the file stem"),
-    KeySpec("title", ALL, _text, _TEXT, "default: the first # heading"),
+    KeySpec("title", ALL, _title, _TEXT, "default: the first # heading; one line, shown as text"),
     KeySpec("status", ALL, _anything, _TEXT, "lifecycle state; allowed values depend on the kind"),
     KeySpec("owners", ALL, _text_list, _TEXTS, "teams or people accountable"),
-    KeySpec("tags", ALL, _text_list, _TEXTS, "as mkdocs-material tags"),
+    KeySpec("tags", ALL, _tags, {"type": "array", "items": {"type": "string", "pattern": "^[^<>\"]*$"}},
+            "as mkdocs-material tags; plain text without < > \""),
+    # read by MkDocs and mkdocs-material only: validated, never part of the document's values
+    KeySpec("subtitle", ALL, _subtitle, {"type": "string", "pattern": "^[^<>]*$"},
+            "shown by Material under the title in the navigation; one line of plain text without < >"),
+    KeySpec("description", ALL, _description, {"type": "string", "pattern": "^[^<>]*$"},
+            "the page's meta description; plain text without < >"),
+    KeySpec("icon", ALL, _icon, {"type": "string", "pattern": "^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$"},
+            "a Material icon path, like material/check"),
+    KeySpec("template", ALL, _template, {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9_./-]*\\.[A-Za-z0-9]+$"},
+            "a template of the theme, like main.html"),
+    KeySpec("hide", ALL, _hide, {"type": "array", "items": {"enum": list(HIDE)}},
+            "parts of the page Material hides: " + ", ".join(HIDE)),
     KeySpec("depends_on", ALL, _references, _REFS, "any other dependency"),
     KeySpec("assumes", ALL, _facts, _FACTS, "facts this document takes for granted"),
     KeySpec("governs", ALL, _text_list, _TEXTS, "code paths (globs) this document describes"),
@@ -316,9 +399,11 @@ KEYS: dict[str, KeySpec] = {spec.name: spec for spec in (
     KeySpec("priorities", ("decision",), _text_list, _TEXTS, "ordered goals, first wins"),
 )}
 
-# Keys other tools read: MkDocs and mkdocs-material, and the Jekyll navigation keys that
+# The keys of the table that only the theme reads: validated, not kept in Document.values.
+THEME_ONLY = frozenset({"subtitle", "description", "icon", "template", "hide"})
+# Other keys other tools read: MkDocs and mkdocs-material, and the Jekyll navigation keys that
 # MADR's own repository uses. Allowed on any page, never validated here.
-PAGE_KEYS = ("template", "hide", "icon", "description", "search", "subtitle", "comments", "social", "render_macros",
+PAGE_KEYS = ("search", "comments", "social", "render_macros",
              "layout", "permalink", "parent", "grand_parent", "nav_order", "has_children", "nav_exclude")
 
 
@@ -422,10 +507,16 @@ def build_document(source: Source, folder_kind: str | None, gates: dict,
         try:
             if key == "status":
                 document.status = _status(kind, value, document)
+                if document.status == "superseded" and any(c in value for c in '<>"'):
+                    fail("schema", key, f"status {_describe(value)} holds markup (< > \"); it is read as superseded, "
+                         "and the theme is shown only that: write `superseded by ADR-NNNN` or a Markdown link alone",
+                         severity=Severity.WARNING)
             elif key == "risk":
                 values[key] = _risk_check(tuple(gates))(value)
             elif key == "ignore":
                 values[key] = _ignore(value, rules)
+            elif key in THEME_ONLY:
+                spec.check(value)
             else:
                 values[key] = spec.check(value)
         except Partial as error:  # every bad item said; the good ones kept, at their own lines

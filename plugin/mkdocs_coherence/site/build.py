@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from dataclasses import dataclass
 from enum import Enum
-from html import escape
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -23,6 +23,8 @@ from mkdocs_coherence.core.loader.frontmatter import fence_unread_frontmatter
 from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.core.loader.source import Source
 from mkdocs_coherence.core.model import Document
+from mkdocs_coherence.core.schema import KEYS, Invalid
+from mkdocs_coherence.site.escape import html_text
 
 _SOURCE_CACHES: dict[Path, SourceCache] = {}
 
@@ -148,14 +150,91 @@ class SharedFrontmatter:
         return None
 
 
-def document_markdown(markdown: str, meta: dict) -> str:
-    """A document page's Markdown and meta as the theme may print them. Themes print the
-    title unescaped (nav, <title>), and it is front-matter text like any other; front-matter
-    MkDocs could not read stays in the page, shown as code, never as HTML."""
-    title = meta.get("title")
-    if isinstance(title, str):
-        meta["title"] = escape(title, quote=False)
+def document_markdown(markdown: str) -> str:
+    """A document page's Markdown as the theme may show it: front-matter MkDocs could not read
+    stays in the page, shown as code, never as HTML."""
     return fence_unread_frontmatter(markdown)
+
+
+_STATUS_WORD = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def theme_meta(meta: dict, document: Document | None, theme_file: Callable[[str], bool]) -> list[str]:
+    """Make a page's meta safe for the theme, in place (DESIGN §10): MkDocs and Material print
+    `title`, `subtitle`, `status`, `tags` and `description` unescaped (a class attribute, a meta
+    tag, the search results), and a wrong `icon` or `template` stops the build. A value that is
+    not valid is dropped, never handed on; text is escaped. A document's `status` becomes the
+    lifecycle word the check validated, or none. `theme_file(name)`: whether the theme has that
+    file. Returns what was dropped and no finding says: everything, for an ordinary page (the
+    check does not validate those); for a document, only an icon or template the theme lacks."""
+    dropped: list[str] = []
+
+    def keep(key: str, check: Callable[[Any], Any]) -> Any:
+        try:
+            return check(meta[key])
+        except Invalid as error:
+            del meta[key]
+            if document is None:
+                dropped.append(f"{key} {error}; not shown")
+            return None
+
+    if "status" in meta:
+        if document is not None:
+            if document.status is None:
+                del meta["status"]
+            else:
+                meta["status"] = document.status
+        elif not (isinstance(meta["status"], str) and _STATUS_WORD.fullmatch(meta["status"])):
+            del meta["status"]
+            dropped.append("status must be one word (letters, digits, '-', '_'); not shown")
+    if "title" in meta:
+        if document is not None:
+            title = keep("title", KEYS["title"].check)
+            if title is not None:
+                meta["title"] = html_text(title)
+        elif not isinstance(meta["title"], str):
+            keep("title", _not_text)
+    for key in ("subtitle", "description"):
+        if key in meta:
+            text = keep(key, KEYS[key].check)
+            if text is not None:
+                meta[key] = html_text(text)
+    if "tags" in meta:
+        tags = meta["tags"]
+        if not isinstance(tags, list):
+            keep("tags", KEYS["tags"].check)
+        else:
+            safe = [tag for tag in tags if _valid(KEYS["tags"].check, [tag])]
+            if len(safe) < len(tags) and document is None:
+                dropped.append(f"tags: {len(tags) - len(safe)} of {len(tags)} are not plain text without < > \"; "
+                               "not shown")
+            meta["tags"] = safe
+    for key in ("icon", "template"):
+        value = keep(key, KEYS[key].check) if key in meta else None
+        if value is not None:
+            name = f".icons/{value}.svg" if key == "icon" else value
+            if not theme_file(name):
+                del meta[key]
+                dropped.append(f"{key} '{value}': the theme has no {name}; not used")
+    if "hide" in meta:
+        hide = meta["hide"]
+        if isinstance(hide, list):
+            meta["hide"] = [item for item in hide if isinstance(item, str)]
+        else:
+            keep("hide", KEYS["hide"].check)
+    return dropped
+
+
+def _valid(check: Callable[[Any], Any], value: Any) -> bool:
+    try:
+        check(value)
+    except Invalid:
+        return False
+    return True
+
+
+def _not_text(value: Any) -> None:
+    raise Invalid("must be text")
 
 
 def with_panel(html: str, panel: str) -> str:
@@ -204,3 +283,16 @@ class FrozenHeap:
         if self.frozen:
             gc.unfreeze()
             self.frozen = False
+
+
+def theme_file(dirs: list[str]) -> Callable[[str], bool]:
+    """`exists(name)`: whether one of the theme's folders holds that file (an icon, a template),
+    each name looked up once per build."""
+    found: dict[str, bool] = {}
+
+    def exists(name: str) -> bool:
+        if name not in found:
+            found[name] = ".." not in Path(name).parts and any(os.path.isfile(os.path.join(d, name)) for d in dirs)
+        return found[name]
+
+    return exists

@@ -399,8 +399,10 @@ def build_document(source: Source, folder_kind: str | None, gates: dict,
             fail("schema", key, f"{key} {error}", error.item, error.severity)
 
     if kind == "decision":  # MADR 2, log4brains and adr-tools state their metadata in the body
-        from mkdocs_coherence.core.adr_formats import apply_in_place
+        from mkdocs_coherence.core.adr_formats import apply_in_place, records_options
         findings.extend(apply_in_place(source, document, reading))
+        document.in_place = not source.has_frontmatter
+        document.weighs_options = records_options(source.body)
     document.id = values.get("id", document.id)
     document.id_line = positions.of("id")
     headings = scan_headings(source.body)

@@ -49,11 +49,14 @@ class Repo:
         for rel in rels:
             (self.root / rel).unlink()
 
-    def commit(self, when: str, message: str = "change", files: dict[str, str | bytes] | None = None) -> str:
+    def commit(self, when: str, message: str = "change", files: dict[str, str | bytes] | None = None,
+               author: str | None = None) -> str:
+        """Commit everything on `when`; `author` ("Name <email>") defaults to the test identity."""
         if files:
             self.write(files)
         git(self.root, "add", "-A")
-        git(self.root, "commit", "-q", "--allow-empty", "-m", message, when=when)
+        extra = ("--author", author) if author else ()
+        git(self.root, "commit", "-q", "--allow-empty", *extra, "-m", message, when=when)
         return git(self.root, "rev-parse", "HEAD").strip()
 
     def shallow_clone(self, target: Path) -> Path:

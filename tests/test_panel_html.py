@@ -28,7 +28,7 @@ CRAFTED = {
                                 "ignore:\n  - {rule: retired-contract, reason: 'moving <off> it', until: 2999-01-01}\n"
                                 "  - {rule: unknown-key, reason: kept on purpose}\ncolour: red\n"
                                 "assumes:\n  customer.status: [active, dormant]\n---\n# Checkout & pay\n",
-    "docs/intents/loyalty.md": "---\nstatus: active\ngoal: retention\nuses: [profile@2]\n---\n# Loyalty\n",
+    "docs/intents/loyalty.md": "---\nstatus: active\ngoal: retention\nchanges: [profile@2]\n---\n# Loyalty\n",
     "docs/intents/bare.md": "---\nkind: intent\n---\nNo heading, no status.\n",
     "decisions/0001-retention-first.md": "---\nstatus: accepted\ndate: 2026-01-05\ndecides: datastore\n"
                                          "resolves: [checkout, loyalty]\naffects: [profile]\n---\n# Retention first\n",

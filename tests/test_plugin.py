@@ -161,8 +161,9 @@ def test_serve_watches_outside_folders_and_keeps_serving_broken_trees(site):
 def test_panels_show_findings_naming_the_document_and_resolved_conflicts(site):
     tree = {
         **BROKEN,
-        "docs/intents/checkout.md": CONSISTENT["docs/intents/checkout.md"].replace("owners:", "goal: conversion\n        owners:"),
-        "docs/intents/loyalty.md": "---\nstatus: draft\ngoal: retention\nuses: [customer-profile@2]\n---\n# Loyalty\n",
+        "docs/intents/checkout.md": CONSISTENT["docs/intents/checkout.md"].replace("owners:", "goal: conversion\n        area: [profile]\n        owners:"),
+        "docs/intents/loyalty.md": "---\nstatus: draft\ngoal: retention\narea: [profile]\nuses: [customer-profile@2]\n"
+                                   "---\n# Loyalty\n",
         "decisions/0002-retention-first.md": "---\nstatus: accepted\npriorities: [retention, conversion]\n"
                                              "alternatives: [conversion first]\n---\n# 2. Retention first\n",
     }

@@ -41,6 +41,7 @@ class CoherenceConfig(base.Config):
     folders = c.Optional(c.Type(dict))  # folder (relative to mkdocs.yml) -> kind; outside docs_dir: published
     rules = c.Type(dict, default={})  # rule slug -> error, warning, info or off
     gates = c.Optional(c.Type(dict))  # risk tier -> requirements, e.g. {high: [rollback, owners>=2]}
+    risk_floor = c.Optional(c.Type(dict))  # {areas: {payments: high}}: tiers inherited by area
     outcome_grace = c.Type((str, int), default="60d")  # how long a shipped intent may go without outcomes
     fail_on = c.Type((str, bool), default="error")  # error, warning or never: what fails `mkdocs build`
     base = c.Optional(c.Type(str))  # git revision for breaking-change checks (or COHERENCE_BASE)

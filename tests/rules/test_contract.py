@@ -41,7 +41,30 @@ CASES = [
     Case("assumption-violated",
          fires={**ACTIVE, "docs/intents/a.md": intent(assumes="assumes:\n  profile.edit_mode: modal\n")},
          silent={**ACTIVE, "docs/intents/a.md": intent(assumes="assumes:\n  profile.edit_mode: inline\n")}),
+    # customer.email is in the namespace the contract it uses owns, and nothing defines it (2.0
+    # dropped it). Silent: a fact the contract defines, a fact of a namespace it does not own
+    # (order.*), the same fact assumed by a document that does not use the contract, and the
+    # fact defined by another contract.
+    Case("undefined-assumption",
+         fires={**ACTIVE, "docs/intents/a.md": intent(assumes="assumes:\n  customer.email: string\n")},
+         silent={**ACTIVE,
+                 "docs/intents/a.md": intent(assumes="assumes:\n  customer.status: [active, suspended, closed]\n"
+                                                     "  order.status: [paid]\n"),
+                 "docs/intents/b.md": intent(uses="[]", assumes="assumes:\n  customer.locale: string\n"),
+                 "docs/intents/c.md": intent(assumes="assumes:\n  customer.tier: gold\n"),
+                 "docs/contracts/loyalty.md": "---\nversion: 1.0.0\nstatus: active\ndefines:\n  customer.tier: "
+                                              "[gold, silver]\n---\n# Loyalty\n"}),
 ]
+
+
+def test_undefined_assumption_names_the_fact_and_the_contract_owning_its_namespace(site):
+    _, report = check_tree(site({**ACTIVE, "docs/intents/a.md": intent(
+        assumes="assumes:\n  customer.email: string\n  customer.phone: string\n")}))
+    found = findings(report, "undefined-assumption")
+    assert [(f["ids"], f["line"], f["severity"]) for f in found] == [
+        (["a", "customer-profile"], 6, "warning"), (["a", "customer-profile"], 7, "warning")]
+    assert "assumes customer.email" in found[0]["message"] and "contract 'customer-profile' (at 2.1.0)" in found[0]["message"]
+    assert "customer.*" in found[0]["message"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

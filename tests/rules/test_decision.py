@@ -33,7 +33,38 @@ CASES = [
          fires={"decisions/0001-no-options.md": "---\nstatus: accepted\n---\n# 1. No options\n\n## Decision\n"},
          silent={"decisions/0001-with-section.md": "---\nstatus: accepted\n---\n# 1. S\n\n## Considered Options\n",
                  "decisions/0002-listed.md": decision("")}),
+    # Option lists as real records write them count (DESIGN §5 v1.1); prose that merely uses the
+    # words ("we considered the risks", "five options: 0.25x, 0.5x") does not.
+    Case("missing-alternatives",
+         fires={f"decisions/000{n}-prose.md": f"---\nstatus: accepted\n---\n# {n}. Prose\n\n{text}\n"
+                for n, text in enumerate([
+                    "We have considered the risks outlined in the RFC:\n\n> MUST scan",
+                    "Play speed selection with five options: 0.25x, 0.5x, 1x\n- next",
+                    "## Optional extras\n\nNone.",
+                    "Instead, we use Postgres.",
+                ], 1)},
+         silent={f"decisions/000{n}-options.md": f"---\nstatus: accepted\n---\n# {n}. Options\n\n{text}\n"
+                 for n, text in enumerate([
+                     "## Options\n\n- a\n- b",
+                     "## Possible solutions\n\n1. a",
+                     "## Possible actions\n\n1. a",
+                     "We discussed three options:\n\n1. a\n2. b",
+                     "Two strategies were considered. We chose the second.",
+                     "A reasonable set of candidates are:\n\n* a\n* b",
+                     "We considered\n\n- Redis\n- Postgres",
+                     "Other tools to consider might be Ansible or Chef, but they are less suited.",
+                     "Instead of creating new accounts for each team, we will adopt components.",
+                 ], 1)}),
 ]
+
+
+def test_missing_alternatives_is_info_on_records_read_in_place(site):
+    _, report = check_tree(site({
+        "decisions/0001-in-place.md": "# 1. In place\n\nDate: 2026-01-02\n\n## Status\n\nAccepted\n\n## Decision\n\nX.\n",
+        "decisions/0002-front-matter.md": "---\nstatus: accepted\n---\n# 2. Front-matter\n\n## Decision\n",
+    }))
+    found = {f["ids"][0]: f["severity"] for f in report["findings"] if f["rule"] == "missing-alternatives"}
+    assert found == {"ADR-0001": "info", "ADR-0002": "warning"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

@@ -91,7 +91,7 @@ def test_ten_thousand_intents_sharing_one_contract_give_one_finding_per_shared_t
     _, report = check_tree(tmp_path)
     elapsed = time.perf_counter() - started
     assert sorted(f["rule"] for f in report["findings"]) == [
-        "conflicting-assumptions", "goal-conflict", "goal-conflict", "parallel-change"]
+        "conflicting-assumptions", "goal-conflict", "parallel-change"]  # one goal-conflict: one set of intents
     assert len(next(f for f in report["findings"] if f["rule"] == "parallel-change")["ids"]) == 10_001
     # Every side is in `ids`; the message stays readable.
     assert all(len(f["message"]) < 1000 for f in report["findings"])

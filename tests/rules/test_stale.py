@@ -258,3 +258,75 @@ def test_stale_rules_can_be_waived_and_switched_off(tmp_path):
     _, report = check_tree(repo.root)
     assert "early" not in stale(report)
     assert [w["path"] for w in report["waived"]] == ["docs/intents/early.md"]
+
+
+# --- staleness follows reliance (DESIGN §5 v1.1) --------------------------------------------
+
+CONTRACT_V1_1 = CONTRACT_V1_PROSE.replace("'1.4.0'", "'1.5.0'").replace(
+    '  customer.email: "string"', '  customer.email: "string"\n  customer.locale: string')
+CONTRACT_EMAIL_CHANGED = CONTRACT_V1_PROSE.replace("'1.4.0'", "'1.5.0'").replace('"string"', "email")
+
+
+def _reliance_repo(folder, files: dict[str, str], contract: str):
+    """The customer contract and `files` committed in January; the contract edited in March."""
+    from stale_trees import CONTRACT_V1
+
+    repo = Repo(folder)
+    repo.commit("2026-01-10", "start", {"mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n",
+                                        "docs/contracts/customer-profile.md": CONTRACT_V1, **files})
+    repo.commit("2026-03-01", "customer-profile edited", {"docs/contracts/customer-profile.md": contract})
+    return repo.root
+
+
+ADR_AFFECTS = ("---\nstatus: accepted\ndate: 2026-01-05\nalternatives: [x]\naffects: [customer-profile]\n"
+               "---\n# 1. Emails are unique\n")
+
+
+def _tree(files: dict[str, str], contract: str = CONTRACT_V1_1):
+    return lambda folder: _reliance_repo(folder, files, contract)
+
+
+RELIANCE_CASES = [
+    # A decision that `affects` a contract is a record of its day: the contract moving on later
+    # does not make it stale. An intent that `uses` the contract is.
+    Case("stale-dependency",
+         fires=_tree({"docs/intents/reader.md": intent("Reader", "uses: [customer-profile@1]")}),
+         silent=_tree({"decisions/0001-unique-emails.md": ADR_AFFECTS})),
+    # Nor does an intent that depends on the decision become stale two hops away.
+    Case("stale-dependency",
+         fires=_tree({"docs/intents/reader.md": intent("Reader", "depends_on: [customer-profile]")}),
+         silent=_tree({"decisions/0001-unique-emails.md": ADR_AFFECTS,
+                       "docs/intents/follows.md": intent("Follows", "depends_on: [ADR-0001]")})),
+    # An intent that assumes one fact of the contract is stale when that fact changes, not when
+    # an unrelated fact is added in a minor version.
+    Case("stale-dependency",
+         fires=_tree({"docs/intents/mailer.md": intent("Mailer", "uses: [customer-profile@1]",
+                                                       "assumes:\n  customer.email: string\n")},
+                     CONTRACT_EMAIL_CHANGED),
+         silent=_tree({"docs/intents/mailer.md": intent("Mailer", "uses: [customer-profile@1]",
+                                                        "assumes:\n  customer.email: string\n")})),
+]
+
+
+@pytest.mark.parametrize("case", RELIANCE_CASES, ids=str)
+def test_staleness_follows_reliance_only(case, tmp_path):
+    case.verify(tmp_path)
+
+
+def test_an_assumed_fact_changing_names_that_fact_and_nothing_else(tmp_path):
+    assumer = intent("Mailer", "uses: [customer-profile@1]", "assumes:\n  customer.status: [active, closed]\n")
+    root = _reliance_repo(tmp_path / "repo", {"docs/intents/mailer.md": assumer}, CONTRACT_V1_1)
+    _, report = check_tree(root)
+    assert stale(report) == {}  # customer.locale added: nothing the mailer assumes
+    repo = Repo.__new__(Repo)
+    repo.root = root
+    repo.commit("2026-04-01", "suspended customers", {"docs/contracts/customer-profile.md": CONTRACT_V1_1.replace(
+        "    - active", "    - active\n    - suspended").replace("'1.5.0'", "'1.6.0'")})
+    repo.commit("2026-04-02", "another unrelated field", {"docs/contracts/customer-profile.md": CONTRACT_V1_1.replace(
+        "    - active", "    - active\n    - suspended").replace("'1.5.0'", "'1.7.0'").replace(
+        "customer.locale: string", "customer.locale: string\n  customer.tz: string")})
+    _, report = check_tree(root)
+    message = stale(report)["mailer"]["message"]
+    # The latest change that matters is April 1st's, told by the fact assumed, not the tz field.
+    assert "2026-04-01" in message and "`customer.status` gained `suspended`" in message
+    assert "customer.tz" not in message and "customer.locale" not in message

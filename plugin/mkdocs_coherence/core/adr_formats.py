@@ -602,3 +602,48 @@ def apply_in_place(source, document, reading: Reading = DEFAULT_READING) -> list
             document.values[key] = list(dict.fromkeys(_designated(target, folder) for target in targets))
             positions.keys.setdefault(key, found.lines[key])
     return findings
+
+
+# --- the options a record weighed, as real records write them (DESIGN §5 missing-alternatives) ---
+
+_OPTION_WORDS = r"(?:options|alternatives|approaches|strategies|candidates|solutions|choices|possibilities)"
+_COUNTED = r"(?:two|three|four|five|six|several|multiple|a few|a couple of|a number of|\d+)"
+# Headings that hold the options: "Options", "Considered Options", "Alternatives considered",
+# "Possible solutions", "Possible actions", "Candidates".
+_OPTION_HEADING = re.compile(r"\b(?:options?|alternatives?|possible (?:solutions?|actions?)|candidates)\b", re.I)
+# A line that introduces a list of options: "We discussed three options:", "We looked at 3 options
+# for the queueing mechanism:", "A reasonable set of candidates are:" (the line ends with a colon);
+# "We considered:" or "we evaluated these approaches" followed by a list item or a heading.
+_COUNTS_OPTIONS = re.compile(rf"\b{_COUNTED} (?:\w+ ){{0,2}}{_OPTION_WORDS}\b|\bcandidates (?:are|were|include)\b", re.I)
+_WE_CONSIDERED = re.compile(
+    rf"\bwe (?:\w+ ){{0,2}}(?:considered|discussed|evaluated|compared|weighed|looked at)"
+    rf"(?:[^.\n]{{0,40}}\b{_OPTION_WORDS}\b|(?: the following)?\s*:?\s*$)", re.I)
+# Phrases that name a weighed option wherever they stand.
+_NAMES_AN_OPTION = re.compile(
+    rf"\b{_OPTION_WORDS} (?:were|was|have been) (?:considered|discussed|evaluated|weighed)\b"  # "Two strategies were considered"
+    r"|\b(?:one|another) option (?:is|was|would be)\b"  # "One option is to add extra keys"
+    r"|\ba better option than\b"
+    r"|\bother (?:tools|libraries|frameworks) (?:to consider|such as|including|like)\b"
+    r"|\bprototypes with other (?:tools|libraries|frameworks)\b"
+    r"|(?:^|[.!?]\s+)(?:instead of|rather than) [^.\n]{3,120}, we (?:will|decided|chose|adopt)", re.I | re.M)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S|^#{2,6}\s")
+
+
+def records_options(body: str) -> bool:
+    """Does the record name the options it weighed, as real ADRs write them: an options heading,
+    a list introduced by "we considered" / "three options:" / "candidates are:", or prose that
+    names the option it rejects ("Other tools to consider might be …", "Instead of X, we will")?"""
+    lines = body.splitlines()
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("##"):  # a section, not the title ("# 1. No options")
+            if _OPTION_HEADING.search(stripped.lstrip("#")):
+                return True
+            continue
+        if stripped.endswith(":") and (_COUNTS_OPTIONS.search(stripped) or _WE_CONSIDERED.search(stripped)):
+            return True
+        if _WE_CONSIDERED.search(stripped):
+            following = next((text for text in lines[number + 1:number + 4] if text.strip()), "")
+            if _LIST_ITEM.match(following):
+                return True
+    return bool(_NAMES_AN_OPTION.search(body))

@@ -25,7 +25,9 @@ FAIL_ON = ("error", "warning", "never")
 RULE_LEVELS = ("error", "warning", "info", "off")
 DEFAULT_GATES: dict[str, tuple[str, ...]] = {"high": ("rollback", "monitoring", "owners>=2")}
 GATE_REQUIREMENT = re.compile(r"^(?P<key>[a-z_][a-z0-9_-]*)(?:\s*>=\s*(?P<count>\d{1,9}))?$")
-OPTIONS = ("folders", "rules", "gates", "outcome_grace", "fail_on", "base", "limits", "statuses", "date_order")
+OPTIONS = ("folders", "rules", "gates", "outcome_grace", "fail_on", "base", "limits", "statuses", "date_order",
+           "risk_floor")
+RISK_TIERS = ("low", "medium", "high")  # in rank order; tiers named in `gates` rank above them
 LIMIT_NAMES = tuple(Limits.__dataclass_fields__)
 
 
@@ -55,6 +57,12 @@ class Settings:
     # The folders the user named in `folders` (they must exist and be read; the defaults are optional).
     configured_folders: frozenset[Path] = frozenset()
     config_file: Path | None = None  # the mkdocs.yml read, for findings about the configuration
+    risk_floor_areas: dict[str, str] = field(default_factory=dict)  # area -> the lowest risk tier of its intents
+
+    @property
+    def risk_tiers(self) -> tuple[str, ...]:
+        """Risk tiers from lowest to highest: low, medium, high, then the other tiers `gates` names."""
+        return ranked_risks(self.gates)
 
     def severity_of(self, rule: str) -> Severity | None:
         if rule in self.severities:
@@ -202,8 +210,10 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
     limits = _limits(options.get("limits"))
     reading = Reading(_statuses(options.get("statuses")), _date_order(options.get("date_order")))
 
+    floors = _risk_floor(options.get("risk_floor"), ranked_risks(gates))
+
     return Settings(config_dir, docs_dir, folders, catalogue, severities, gates, days, fail_on, base, limits, reading,
-                    configured, Path(config_file) if config_file is not None else None)
+                    configured, Path(config_file) if config_file is not None else None, floors)
 
 
 def _folders(raw: Any, config_dir: Path) -> dict[Path, str]:
@@ -226,6 +236,34 @@ def _folders(raw: Any, config_dir: Path) -> dict[Path, str]:
                               f"kinds are {_allowed(KINDS)}")
         folders[Path(os.path.normpath(config_dir / name))] = kind
     return folders
+
+
+def ranked_risks(gates: Mapping) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*RISK_TIERS, *gates)))
+
+
+def _risk_floor(raw: Any, tiers: tuple[str, ...]) -> dict[str, str]:
+    """`{areas: {payments: high}}` -> {"payments": "high"}: the tier an intent in that area is at least at."""
+    if raw is None:
+        return {}
+    example = "e.g. {areas: {payments: high}}"
+    if not isinstance(raw, Mapping):
+        raise ConfigError("risk_floor", f"must map `areas` to the lowest risk tier of each area, {example}")
+    unknown = [str(key) for key in raw if key != "areas"]
+    if unknown:
+        raise ConfigError("risk_floor", f"'{unknown[0]}' is not allowed; allowed: 'areas'{_did_you_mean(unknown[0], ('areas',))}")
+    areas = raw.get("areas") or {}
+    if not isinstance(areas, Mapping):
+        raise ConfigError("risk_floor", f"areas must map an area to a risk tier, {example}")
+    floors = {}
+    for area, tier in areas.items():
+        if not isinstance(area, str) or not area.strip():
+            raise ConfigError("risk_floor", f"area '{area}' is not a name; {example}")
+        if tier not in tiers:
+            raise ConfigError("risk_floor", f"area '{area}' has tier '{tier}'; allowed: {_allowed(tiers)}"
+                              f"{_did_you_mean(str(tier), tiers)}")
+        floors[area] = tier
+    return floors
 
 
 def _statuses(raw: Any) -> dict[str, str]:

@@ -174,8 +174,8 @@ def build_graph(corpus: Corpus) -> Graph:
     for source, target, edge in result.edges():
         if edge.type == "supersedes" and index[source].status == "accepted" and source != target:
             superseded_by.setdefault(target, []).append(source)
-    for successors in superseded_by.values():
-        successors.sort()
+    for target, successors in superseded_by.items():  # a link stated on both sides counts once
+        superseded_by[target] = sorted(set(successors))
     definers = result.definers
     for document in index.values():
         if document.defines and defines_authoritatively(document) and document.id not in superseded_by:

@@ -20,7 +20,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from mkdocs_coherence.core.cache import BlobCache
 from mkdocs_coherence.core.config import Settings
@@ -87,6 +87,9 @@ class History:
     prefix: str = ""  # config dir relative to the top level, "" or "sub/dir/"
     working: dict[str, str] = field(default_factory=dict)  # repo path -> blob id of the working file
     changes: dict[str, Change | None] = field(default_factory=dict)  # document rel -> last material change
+    # document rel -> every material change, newest first: only for documents whose particular
+    # facts others assume (a change elsewhere in them must not make those others stale)
+    every_change: dict[str, list[Change]] = field(default_factory=dict)
     seconds: float = 0.0
     blobs_read: int = 0
     stamped: dict[tuple[str, str], dict] = field(default_factory=dict)  # (rel, fingerprint) -> material
@@ -136,6 +139,20 @@ class History:
 
     def material_change(self, document: Document) -> Change | None:
         return self.changes.get(document.rel)
+
+    def relevant_change(self, document: Document, project: Callable[[dict | None], object],
+                        tell: Callable[[dict | None], dict | None]) -> Change | None:
+        """The latest material change of `document` that changed `project(material)` (what a
+        dependent relies on), told with `tell(material)`, or None."""
+        changes = self.every_change.get(document.rel)
+        if changes is None:  # not walked in full: the latest change is all that is known
+            change = self.changes.get(document.rel)
+            changes = [change] if change is not None else []
+        for change in changes:
+            if project(change.before) != project(change.after):
+                return Change(change.day, change.ts, change.commit, tell(change.before), tell(change.after),
+                              change.note)
+        return None
 
     def earlier_material(self, document: Document, fp: str) -> dict | None:
         """The material content of an earlier version with fingerprint `fp` (to describe a stamp)."""
@@ -241,9 +258,14 @@ def read_history(corpus: Corpus, settings: Settings, graph=None, *, now: float |
         materials = _Materials(settings, toplevel)
         try:
             targets = _targets(corpus, graph)
+            assumed = _assumed_targets(corpus, graph)
             for document in corpus.documents:
-                if document.id in targets:
-                    history.changes[document.rel] = _last_material_change(history, document, materials, now)
+                if document.id in assumed:
+                    every = list(_material_changes(history, document, materials, now))
+                    history.every_change[document.rel] = every
+                    history.changes[document.rel] = every[0] if every else None
+                elif document.id in targets:
+                    history.changes[document.rel] = next(_material_changes(history, document, materials, now), None)
             _find_stamped(history, corpus, materials)
         finally:
             materials.reader.close()
@@ -258,6 +280,13 @@ def _targets(corpus: Corpus, graph) -> set[str]:
     if graph is None:
         return {d.id for d in corpus.documents}
     return {target for _, target, _ in graph.edges()}
+
+
+def _assumed_targets(corpus: Corpus, graph) -> set[str]:
+    """Ids some document assumes particular facts of: their whole material history is walked."""
+    if graph is None:
+        return set()
+    return {target for _, target, edge in graph.edges() if edge.type == "assumes"}
 
 
 def _find_stamped(history: History, corpus: Corpus, materials) -> None:
@@ -284,22 +313,23 @@ def _find_stamped(history: History, corpus: Corpus, materials) -> None:
                 break
 
 
-def _last_material_change(history: History, document: Document, materials, now: float) -> Change | None:
+def _material_changes(history: History, document: Document, materials, now: float) -> Iterator[Change]:
+    """The document's material changes, newest first (an uncommitted one first of all): a
+    caller that needs only the latest stops after one, and reads no older blob."""
     path = history.repo_path(document)
     if path is None:
-        return None
+        return
     entries = history.entries.get(path, [])
     current = material(document)
     if history.modified(path) and path in history.working:
         head = materials(path, entries[0][2]) if entries else None
         if head != current:
-            return Change(date.fromtimestamp(now), now, None, head, current)
+            yield Change(date.fromtimestamp(now), now, None, head, current)
     for index, old, new in entries:
         after, before = materials(path, new), materials(path, old)
         if after != before:
             commit = history.commits[index]
-            return Change(commit.day, float(commit.ts), commit, before, after)
-    return None
+            yield Change(commit.day, float(commit.ts), commit, before, after)
 
 
 

@@ -51,6 +51,8 @@ class Document:
     defines: dict[str, Any] = field(default_factory=dict)
     id_line: int | None = None
     sections: tuple[str, ...] = ()  # headings below the title, e.g. "Considered Options"
+    weighs_options: bool = False  # a decision whose text names the options it weighed
+    in_place: bool = False  # a decision read in place, from a record without front-matter
 
     @property
     def live(self) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection
 
 from mkdocs_coherence.core.adr_formats import DEFAULT_READING, Reading
+from mkdocs_coherence.core.config import ranked_risks
 from mkdocs_coherence.core.findings import Finding, Severity, Waiver
 from mkdocs_coherence.core.loader.headings import scan_headings
 from mkdocs_coherence.core.loader.source import Source
@@ -375,7 +376,8 @@ KEYS: dict[str, KeySpec] = {spec.name: spec for spec in (
     KeySpec("outcomes", ("intent",), _records(("metric", "value"), ("metric", "value", "measured")),
             _RECORD_OUTCOME, "outcomes recorded after shipping"),
     KeySpec("out_of_scope", ("intent",), _text_list, _TEXTS, "what this intent deliberately does not do"),
-    KeySpec("risk", ("intent",), _anything, _TEXT, "risk tier: low, medium, high (tiers configurable)"),
+    KeySpec("risk", ALL, _anything, _TEXT, "risk tier: low, medium, high (tiers configurable); on a contract, "
+            "the lowest tier of every intent that uses or changes it"),
     KeySpec("rollback", ("intent",), _text, _TEXT, "rollback plan"),
     KeySpec("monitoring", ("intent",), _text, _TEXT, "monitoring plan"),
     KeySpec("uses", ("intent",), _references, _REFS, "contracts it consumes, with version ranges"),
@@ -408,7 +410,7 @@ PAGE_KEYS = ("search", "comments", "social", "render_macros",
 
 
 def _ranked_risks(gates: dict) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(("low", "medium", "high", *gates)))
+    return ranked_risks(gates)
 
 
 @lru_cache(maxsize=64)
@@ -531,8 +533,10 @@ def build_document(source: Source, folder_kind: str | None, gates: dict,
             fail("schema", key, f"{key} {error}", error.item, error.severity)
 
     if kind == "decision":  # MADR 2, log4brains and adr-tools state their metadata in the body
-        from mkdocs_coherence.core.adr_formats import apply_in_place
+        from mkdocs_coherence.core.adr_formats import apply_in_place, records_options
         findings.extend(apply_in_place(source, document, reading))
+        document.in_place = not source.has_frontmatter
+        document.weighs_options = records_options(source.body)
     document.id = values.get("id", document.id)
     document.id_line = positions.of("id")
     headings = scan_headings(source.body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mkdocs_coherence.core.findings import Finding, Severity
+from mkdocs_coherence.core.graph import defines_authoritatively
 from mkdocs_coherence.core.values import canonical_fact, show_fact
 from mkdocs_coherence.rules import Context
 from mkdocs_coherence.rules.registry import Family
@@ -121,3 +122,54 @@ def assumption_violated(ctx: Context) -> Iterator[Finding]:
                 document.rel, document.line("assumes", fact), (document.id, *(d.id for d in contradicting)),
             )
 
+
+
+def _namespace(fact: str) -> str:
+    """`trip.currency` -> `trip`: the facts a contract owns share their first segment."""
+    return fact.split(".", 1)[0]
+
+
+@family.rule(Severity.WARNING)
+def undefined_assumption(ctx: Context) -> Iterator[Finding]:
+    """a document assumes a fact in a namespace a contract it uses defines, but nothing defines that fact
+
+    What it does: a live document assumes a fact (`trip.legacy_id`) in a namespace (`trip.*`) that a
+    contract it `uses`, `changes` or `depends_on` defines, but no contract or accepted decision
+    defines that fact: typically the contract dropped it in its last major version, and the
+    assumption now passes unchecked
+
+    What to do: move to what the contract defines now (and drop the assumption), or ask the
+    contract's owners to define the fact again
+    """
+    owned: dict[str, dict[str, None]] = {}  # contract id -> namespaces it defines facts in
+    index = ctx.graph.index
+    for document, reference, contract in ctx.shared(_contract_references):
+        if not document.assumes or not contract.defines or not defines_authoritatively(contract):
+            continue
+        if contract.id not in owned:
+            owned[contract.id] = dict.fromkeys(_namespace(fact) for fact in contract.defines)
+    if not owned:
+        return
+    for document in ctx.live_documents:
+        if not document.assumes:
+            continue
+        contracts = [reference.resolved for reference in document.references
+                     if reference.key in CONSUMING_KEYS and reference.resolved in owned]
+        if not contracts:
+            continue
+        for fact in document.assumes:
+            if fact in ctx.graph.definers:
+                continue
+            owners = list(dict.fromkeys(c for c in contracts if _namespace(fact) in owned[c]))
+            if not owners:
+                continue
+            described = " and ".join(
+                f"contract '{c}'" + (f" (at {index[c].version})" if index[c].version is not None else "")
+                for c in owners)
+            yield Finding(
+                "undefined-assumption",
+                f"assumes {fact}, but {described}, which this {document.kind} relies on for "
+                f"{_namespace(fact)}.*, defines no such fact (nothing else does either; was it removed in a "
+                f"major version?); move to what the contract defines now and drop the assumption, or ask its "
+                f"owners to define {fact} again",
+                document.rel, document.line("assumes", fact), (document.id, *owners))

@@ -96,24 +96,30 @@ def supersede_mismatch(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@family.rule(Severity.WARNING)
+@family.rule(Severity.WARNING, lower=Severity.INFO)
 def missing_alternatives(ctx: Context) -> Iterator[Finding]:
     """an accepted decision records no alternatives
 
-    What it does: an accepted decision records no alternatives (no `alternatives:` and no
-    "Considered Options" section)
+    What it does: an accepted decision records no alternatives: no `alternatives:`, no section
+    that holds them ("Options", "Considered Options", "Alternatives", "Possible solutions",
+    "Possible actions", "Candidates"), no list introduced by "we considered", "We discussed three
+    options:", "A reasonable set of candidates are:", and no prose naming a weighed option ("Two
+    strategies were considered", "One option is", "Instead of X, we will"). A warning for records
+    with front-matter; `info` for records read in place without it (an existing ADR folder is
+    adopted as it is)
 
     What to do: list the options that were considered
     """
     for document in ctx.corpus.documents:
         if document.kind != "decision" or document.status != "accepted" or document.values.get("alternatives"):
             continue
-        if any(word in section.lower() for section in document.sections for word in ALTERNATIVE_SECTIONS):
+        if document.weighs_options or any(word in section.lower() for section in document.sections
+                                          for word in ALTERNATIVE_SECTIONS):
             continue
         yield Finding(
             "missing-alternatives",
             f"accepted decision '{document.id}' records no alternatives; add `alternatives:` or a "
             "\"Considered Options\" section, so nobody re-opens it for want of knowing what was weighed",
             document.rel, document.line("status") or 1, (document.id,),
+            Severity.INFO if document.in_place else Severity.WARNING,
         )
-

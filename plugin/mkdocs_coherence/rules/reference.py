@@ -36,13 +36,14 @@ plugins:
 
 Waive it on one document with `ignore:` (see [Waivers](../writing-documents.md#waivers)).
 
-**Status**: the structure, contract, semantic, strategic, decision, gate and outcome tiers
-are implemented; rules marked "planned" have reserved slugs, already accepted in `rules:`
-and `ignore:`, so a configuration written today keeps working when they ship.
+**Status**: every rule on this page is implemented, in every tier. A rule marked "planned"
+would have a reserved slug, already accepted in `rules:` and `ignore:`, so that a
+configuration written before it ships keeps working.
 
 **Once per shared thing.** A conflict among many documents — a contract with thirty
 consumers, a fact read three ways — is one finding, placed on the first document involved
-(by path) and naming every side in its message and `ids`. A goal conflict that an accepted
+(by path) and naming every side in its message and `ids`; intents in a goal conflict are
+one finding per set of intents, listing every contract and area they share. A goal conflict that an accepted
 decision settles (`resolves:` naming the intents, or `priorities:` ranking the goals) is
 not a warning: `coherence check` lists it as `resolved … (settled by ADR-NNNN)` and the JSON
 output under `resolved` ([ADR-0008](../decisions/0008-conflicts-once-per-shared-thing.md)).

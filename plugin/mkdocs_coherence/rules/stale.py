@@ -68,8 +68,17 @@ counts as seen.
 document on the way was last reviewed before the change. If `wallet` depends on `checkout`
 which uses `customer-profile`, and the contract changed after both were reviewed, both are
 flagged; `wallet`'s finding names the path `wallet → checkout → customer-profile` and the
-number of hops. Once `checkout` is reviewed, the change stops there. `supersedes` is not a
-dependency: a decision does not rely on the one it replaces.
+number of hops. Once `checkout` is reviewed, the change stops there.
+
+**Staleness follows reliance.** Only the edges along which a document relies on another
+carry staleness: `uses`, `changes`, `assumes` and `depends_on`, from the dependent to what
+it relies on, transitively along such edges only. A decision is a record of a point in
+time: a contract it `affects` gaining a field, an intent it `resolves` shipping, or the
+decision it `supersedes` changing status never makes it stale (only `review_every` asks
+for its review). Where a document `assumes` particular facts of its target, only a change
+to those facts, to the target's major version or to its status makes it stale through that
+target, and the finding tells only those changes; such a document relies on those facts,
+not on what the target itself relies on.
 
 A finding names the dependency, what changed (`version 1.4.0 → 2.0.0, `customer.email`
 removed`), when (ISO date and commit), and the path in the graph:
@@ -96,12 +105,14 @@ cold cache), where one `git log -1 -- PATH` per file would take 30 minutes or mo
 (`python benchmarks/history.py` measures both).
 """)
 
-# A superseding decision does not rely on the one it replaces: its status flipping to
-# `superseded` is the supersession itself, not a change to re-read.
-NOT_DEPENDENCIES = ("supersedes",)
+# Only the edges along which a document relies on another carry staleness (DESIGN §5 v1.1): a
+# decision is a record of a point in time, and what it `affects`, `resolves` or `supersedes`
+# changing later does not make it wrong (only `review_every` asks for its review).
+RELIANCE_EDGES = ("uses", "changes", "assumes", "depends_on")
 MAX_FILES_SHOWN = 3
 NOT_STANDING = ("superseded", "rejected", "deprecated")
-RELYING_EDGES = ("uses", "changes", "depends_on", "affects", "resolves")
+# Naming a decision that no longer stands is stale whatever the edge (superseded-reference).
+NAMING_EDGES = ("uses", "changes", "depends_on", "affects", "resolves")
 
 
 def _review_point(document: Document, ctx: Context, now: float) -> Point | None:
@@ -131,18 +142,57 @@ def _frontmatter_change(document: Document) -> Change | None:
 
 
 def _dependencies(ctx: Context, document: Document) -> list[tuple[str, str, int | None]]:
-    """(target id, edge type, line) per distinct target, in the order of the front-matter."""
+    """(target id, edge type, line) per distinct target it relies on, in the order of the
+    front-matter: only reliance edges carry staleness (DESIGN §5 v1.1)."""
     seen: dict[str, tuple[str, str, int | None]] = {}
     for target, edges in ctx.graph.succ.get(document.id, {}).items():  # networkx's out_edges order
         if target == document.id:
             continue
         for edge in edges:
-            if edge.type not in NOT_DEPENDENCIES:
+            if edge.type in RELIANCE_EDGES and not edge.derived:
                 seen[target] = (target, edge.type, edge.line)
                 break
     if len(seen) < 2:
         return list(seen.values())
     return sorted(seen.values(), key=lambda item: (item[2] or 0, item[0]))
+
+
+def _assumed_facts(ctx: Context, document: Document) -> dict[str, frozenset[str]]:
+    """target id -> the facts of it this document assumes: only those, the target's major
+    version and its status can make the document stale through that target."""
+    facts: dict[str, set[str]] = {}
+    if document.assumes:
+        for target, edges in ctx.graph.succ.get(document.id, {}).items():
+            for edge in edges:
+                if edge.type == "assumes" and edge.fact is not None:
+                    facts.setdefault(target, set()).add(edge.fact)
+    return {target: frozenset(names) for target, names in facts.items()}
+
+
+def _projection(facts: frozenset[str]):
+    """What a document that assumes `facts` relies on in its target's material content."""
+
+    def project(content: dict | None) -> dict | None:
+        if content is None:
+            return None
+        defines = content.get("defines", {})
+        version = str(content.get("version", ""))
+        return {"kind": content.get("kind"), "major": version.split(".")[0], "status": content.get("status"),
+                "defines": {fact: defines[fact] for fact in sorted(facts) if fact in defines}}
+
+    return project
+
+
+def _told(content: dict | None, facts: frozenset[str]) -> dict | None:
+    """The material content cut down to what a dependent assuming `facts` relies on, for
+    telling what changed ("version 1.4.0 → 2.0.0, `trip.currency` EUR → USD")."""
+    if content is None:
+        return None
+    told = {key: content[key] for key in ("kind", "version", "status") if key in content}
+    defines = {fact: value for fact, value in content.get("defines", {}).items() if fact in facts}
+    if defines:
+        told["defines"] = defines
+    return told
 
 
 @dataclass(frozen=True)
@@ -160,6 +210,7 @@ class _Analysis:
     direct: dict[tuple[str, str], _Stale]
     carried: dict[str, _Stale]  # per document: the most recent change it has not absorbed
     edges: dict[str, list[tuple[str, str, int | None]]]  # live document -> its dependencies
+    narrowed: dict[str, dict[str, frozenset[str]]]  # live document -> target -> the facts it assumes of it
 
 
 def _analyse(ctx: Context) -> _Analysis:
@@ -178,21 +229,34 @@ def _analyse(ctx: Context) -> _Analysis:
         return prints[target_id]
 
     edges: dict[str, list[tuple[str, str, int | None]]] = {i: _dependencies(ctx, d) for i, d in live.items()}
+    narrowed = {i: _assumed_facts(ctx, d) for i, d in live.items()}
+    relevant: dict[tuple[str, frozenset], Change | None] = {}  # (target, facts) -> its latest relevant change
     direct: dict[tuple[str, str], _Stale] = {}
     for source_id, targets in edges.items():
         stamps = index[source_id].values.get("stamps", {})
         point = points[source_id]
         for target_id, _, _ in targets:
+            facts = narrowed[source_id].get(target_id)
             if target_id in own:
                 change = own[target_id]
             else:
                 target = index[target_id]
                 change = own[target_id] = history.material_change(target) if full else _frontmatter_change(target)
+            if facts and full:
+                if (target_id, facts) not in relevant:
+                    relevant[(target_id, facts)] = history.relevant_change(
+                        index[target_id], _projection(facts), lambda content, facts=facts: _told(content, facts))
+                change = relevant[(target_id, facts)]
             if target_id in stamps:
                 if stamps[target_id] == fp(target_id):
                     continue
                 earlier = history.earlier_material(index[target_id], stamps[target_id])
-                what = (describe(earlier, material(index[target_id])) if earlier is not None
+                now_material = material(index[target_id])
+                if facts and earlier is not None and _projection(facts)(earlier) == _projection(facts)(now_material):
+                    continue  # what changed is nothing this document assumes
+                if facts and earlier is not None:
+                    earlier, now_material = _told(earlier, facts), _told(now_material, facts)
+                what = (describe(earlier, now_material) if earlier is not None
                         else f"fingerprint {stamps[target_id]} when stamped, {fp(target_id)} now")
                 known = change is not None and change.ts is not None
                 change = Change(change.day if known else ctx.today, change.ts if known else None,
@@ -202,7 +266,7 @@ def _analyse(ctx: Context) -> _Analysis:
                 direct[(source_id, target_id)] = _Stale(change, target_id, target_id)
 
     if not direct:  # nothing changed under anyone: nothing can propagate either
-        return _Analysis(points, direct, {}, edges)
+        return _Analysis(points, direct, {}, edges, narrowed)
     # Transitive: condense cycles, then sinks first; within a component, iterate to a fixed point.
     # Predecessors in the order networkx's DiGraph would list them (the order work is queued in).
     predecessors: dict[str, dict[str, None]] = {}
@@ -219,7 +283,9 @@ def _analyse(ctx: Context) -> _Analysis:
         point = points[source_id]
         for target_id, _, _ in edges[source_id]:
             options = [direct.get((source_id, target_id))]
-            upstream = carried.get(target_id)
+            # Assuming particular facts of a target is relying on those facts only, not on what the
+            # target itself relies on.
+            upstream = None if target_id in narrowed[source_id] else carried.get(target_id)
             if upstream is not None and point is not None and point.before(upstream.change):
                 options.append(_Stale(upstream.change, upstream.source, target_id))
             for option in options:
@@ -238,7 +304,7 @@ def _analyse(ctx: Context) -> _Analysis:
                 carried[source_id] = found
                 pending.extend(p for p in predecessors.get(source_id, ())
                                if component_of[p] == component)
-    return _Analysis(points, direct, carried, edges)
+    return _Analysis(points, direct, carried, edges, narrowed)
 
 
 def _path(analysis: _Analysis, start: str, source: str) -> list[str]:
@@ -288,7 +354,7 @@ def stale_dependency(ctx: Context) -> Iterator[Finding]:
                                f"({change.what}), after this {document.kind} was last {_seen(point)}; {fix}")
                 yield Finding("stale-dependency", message, document.rel, line, (source_id, target_id))
                 continue
-            upstream = analysis.carried.get(target_id)
+            upstream = None if target_id in analysis.narrowed[source_id] else analysis.carried.get(target_id)
             if upstream is None or point is None or not point.before(upstream.change):
                 continue
             path = [source_id] + _path(analysis, target_id, upstream.source)
@@ -354,7 +420,7 @@ def superseded_reference(ctx: Context) -> Iterator[Finding]:
         if ctx.graph.effective_status(document) == "superseded":
             continue
         for reference in document.references:
-            if reference.key not in RELYING_EDGES or not reference.resolved:
+            if reference.key not in NAMING_EDGES or not reference.resolved:
                 continue
             target = ctx.graph.index[reference.resolved]
             if target.kind != "decision":

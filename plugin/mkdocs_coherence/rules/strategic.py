@@ -1,4 +1,5 @@
-"""Strategic rule: live intents that share a contract or an area but optimise different goals."""
+"""Strategic rule: in-flight intents that change one contract or share an area but optimise
+different goals (DESIGN §5 v1.1)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from mkdocs_coherence.rules.registry import Family
 
 family = Family("strategic")
 
-SHARING_KEYS = ("uses", "changes")
+SHARING_KEYS = ("changes",)  # readers (`uses`) of one contract do not conflict
 
 
 class _Settlements:
@@ -52,21 +53,29 @@ class _Settlements:
 
 
 _REL = attrgetter("rel")
+IN_FLIGHT = ("draft", "active", None)
+
+
+def _shared_things(things: list[tuple[str, str]]) -> str:
+    """"contract 'customer' and area 'profile'": every thing a set of intents shares."""
+    return name_list([f"{what} '{name}'" for what, name in things], quote=False)
 
 
 @family.rule(Severity.WARNING)
 def goal_conflict(ctx: Context) -> Iterator[Finding]:
-    """two live intents share a contract or area and pursue different goals
+    """two in-flight intents shape one surface and pursue different goals
 
-    What it does: two live intents share a contract or an `area`, pursue different `goal`s, and no
-    accepted decision `resolves` them or ranks the goals with `priorities`
+    What it does: two in-flight (`draft`, `active`) intents both `change` one contract or share an
+    `area` (they shape the same surface), pursue different `goal`s, and no accepted decision
+    `resolves` them or ranks the goals with `priorities`. Merely reading one contract (`uses`) is
+    no conflict. One finding per set of intents, listing every contract and area they share
 
-    What to do: record a decision that resolves the conflict or ranks the goals
+    What to do: record a decision that resolves the conflict or ranks the goals, or align the goals
     """
     shared: dict[tuple[str, str], dict[str, Document]] = defaultdict(dict)  # (what, name) -> intents
     goal_of: dict[int, str] = {}  # id(intent) -> its goal, lower-cased once (ids may be duplicated)
-    for document in ctx.live_documents:
-        if document.kind != "intent" or not document.values.get("goal"):
+    for document in ctx.corpus.documents:
+        if document.kind != "intent" or document.status not in IN_FLIGHT or not document.values.get("goal"):
             continue
         goal_of[id(document)] = document.values["goal"].lower()
         for reference in document.references:
@@ -74,13 +83,18 @@ def goal_conflict(ctx: Context) -> Iterator[Finding]:
                 shared[("contract", reference.resolved)][document.id] = document
         for area in document.values.get("area", ()):
             shared[("area", area)][document.id] = document
-    settlements = _Settlements(ctx) if shared else None
-
-    for (what, name), intents in sorted(shared.items()):
+    # One finding per set of intents: the things each set shares, gathered (linear in the things).
+    by_set: dict[tuple[str, ...], tuple[dict[str, Document], list[tuple[str, str]]]] = {}
+    for (what, name), intents in sorted(shared.items(), key=lambda item: (item[0][0] != "contract", item[0])):
         if len(intents) < 2:
             continue  # one intent cannot disagree with itself
         if len({goal_of[id(intent)] for intent in intents.values()}) < 2:
             continue
+        key = tuple(sorted(intents))
+        by_set.setdefault(key, (intents, []))[1].append((what, name))
+    settlements = _Settlements(ctx) if by_set else None
+
+    for intents, things in by_set.values():  # in the order of their first shared thing
         everyone = sorted(intents.values(), key=_REL)
         by_goal: dict[str, list[Document]] = defaultdict(list)
         for intent in everyone:
@@ -97,13 +111,13 @@ def goal_conflict(ctx: Context) -> Iterator[Finding]:
                           for goal, docs in sorted(by_goal.items()))
         resolves = (", ".join(d.id for d in everyone) if len(everyone) <= NAMES_SHOWN
                     else f"the {len(everyone)} intents")
-        thing = f"contract '{name}'" if what == "contract" else f"area '{name}'"
-        ids = ((name,) if what == "contract" else ()) + tuple([d.id for d in everyone])
+        thing = _shared_things(things)
+        ids = tuple(name for what, name in things if what == "contract") + tuple(d.id for d in everyone)
         if open_pairs:
             pairs = ", ".join(f"{a} vs {b}" for a, b in open_pairs)
             yield Finding(
                 "goal-conflict",
-                f"intents sharing {thing} pursue different goals ({pairs}): {sides}; settle it with an accepted "
+                f"intents shaping {thing} pursue different goals ({pairs}): {sides}; settle it with an accepted "
                 f"decision that resolves them (resolves: [{resolves}]) or ranks the goals "
                 f"(priorities: [{', '.join(sorted({g for pair in open_pairs for g in pair}))}] in the order you "
                 "choose), or align the goals",
@@ -112,8 +126,7 @@ def goal_conflict(ctx: Context) -> Iterator[Finding]:
         else:
             yield Finding(
                 "goal-conflict",
-                f"intents sharing {thing} pursue different goals ({sides}), settled by "
+                f"intents shaping {thing} pursue different goals ({sides}), settled by "
                 f"{', '.join(sorted(settled_by))}",
                 first.rel, first.line("goal"), ids, resolved_by=tuple(sorted(settled_by)),
             )
-

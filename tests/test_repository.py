@@ -51,8 +51,9 @@ def test_three_features_example_tells_the_whole_story():
         ("assumption-violated", "error", ("inline-editing", "ADR-0002", "customer-profile")),
         # the parallel change to the customer model
         ("parallel-change", "warning", ("customer-profile", "loyalty-tiers", "profile-v2")),
-        # No goal-conflict since DESIGN v1.1: express-checkout (conversion) and inline-editing only
-        # *use* customer-profile, and the two intents that change it both pursue retention.
+        # conversion against retention on the profile area (readers of customer-profile alone
+        # would be no conflict: DESIGN §5 v1.1)
+        ("goal-conflict", "warning", ("express-checkout", "inline-editing", "profile-v2")),
         # an order status read two ways
         ("conflicting-assumptions", "warning", ("express-checkout", "order-tracking")),
         # a re-opened decision, linking the standing answer

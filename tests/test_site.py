@@ -53,9 +53,9 @@ def example_site(tmp_path_factory):
 
 def test_generated_pages_show_the_state_of_the_example(example_site):
     overview = text_of(main_content(html(example_site, "coherence")))
-    assert "9 documents : 4 errors, 4 warnings" in overview  # no goal conflict since DESIGN v1.1
+    assert "9 documents : 4 errors, 5 warnings" in overview
     assert "intent 5 draft 1 · active 3 · shipped 1" in overview
-    assert "contract 3 0 0" in overview and "strategic" not in overview  # conflicts by tier (none strategic)
+    assert "contract 3 0 0" in overview and "strategic 0 1 0" in overview  # conflicts by tier
     assert "met 0 · missed 0 · unmeasured 1" in overview  # order tracking shipped, unmeasured
 
     log = main_content(html(example_site, "coherence/decisions"))
@@ -77,8 +77,8 @@ def test_generated_pages_show_the_state_of_the_example(example_site):
 
     conflicts = main_content(html(example_site, "coherence/conflicts"))
     tiers = re.findall(r'<h2 id="([a-z]+)"', conflicts)
-    assert tiers == ["contract", "semantic", "decision", "gate", "outcome"]
-    assert conflicts.count("<li>") == 8
+    assert tiers == ["contract", "semantic", "strategic", "decision", "gate", "outcome"]
+    assert conflicts.count("<li>") == 9
     assert "Nothing is stale." in html(example_site, "coherence/stale")
 
 
@@ -95,10 +95,7 @@ def test_panel_has_badges_local_graph_findings_and_context_link(example_site):
     finding = re.search(r'<div class="admonition danger coherence-finding" data-rule="assumption-violated" '
                         r'data-category="error">(.*?)</div>', panel, re.S).group(1)
     assert "What to do:" in finding
-    # No conflict on this page since DESIGN v1.1 (it only reads the contract the others change);
-    # the parallel change to the customer model is shown as a conflict on the page that changes it.
-    assert 'data-category="conflict"' not in panel
-    assert 'data-rule="parallel-change" data-category="conflict"' in html(example_site, "intents/loyalty-tiers")
+    assert 'data-category="conflict"' in panel  # the goal conflict on the profile area, shown as a conflict
     assert '<a href="../../context/inline-editing.md" type="text/markdown">Context bundle</a>' in panel
     assert (example_site / "assets" / "coherence" / "coherence.css").is_file()
     assert 'href="../../assets/coherence/coherence.css"' in page
@@ -111,7 +108,7 @@ def test_graph_json_validates_against_its_published_schema(example_site):
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema)
     assert data["version"] == 1
-    assert len(data["nodes"]) == 9 and len(data["findings"]) == 8
+    assert len(data["nodes"]) == 9 and len(data["findings"]) == 9
     # `coherence graph --format json` prints the same document, by the same serializer, without URLs.
     printed = run_cli("graph", str(EXAMPLE), "--format", "json").stdout
     cli = json.loads(printed)

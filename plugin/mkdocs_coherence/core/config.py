@@ -414,6 +414,9 @@ def _load_yaml_file(path: Path, seen: tuple[Path, ...] = ()) -> dict:
         error.unread = error.unread or path
         raise
     except (yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError) as error:
+        if "exceeded maximum nesting depth" in str(error):  # PyYAML >= 6.0.4 stops deep flow nesting itself
+            raise ConfigError("config", f"{path} nests lists and mappings more than {CONFIG_LIMITS.nesting_depth} "
+                              "levels deep, the limit for a configuration file; it is not read", path) from None
         what = " ".join(str(error).split())
         raise ConfigError("config", f"{path} is not valid YAML: {what}", path) from None
     if not isinstance(data, dict):

@@ -85,6 +85,15 @@ def _may_nest_deeper(block: str, depth: int) -> bool:
     return flow + 1 + max(len(prefix) for prefix in _LINE_PREFIX.findall(block)) > depth
 
 
+# What PyYAML (6.0.4 and later) says when its scanner meets more nested `[`/`{` than it allows.
+_NESTING_LIMIT = "exceeded maximum nesting depth"
+
+
+def _too_deep(limits: Limits) -> str:
+    return (f"front-matter nests lists and mappings more than {limits.nesting_depth} levels deep "
+            "(option limits.nesting_depth); flatten it")
+
+
 def _check_event_depth(block: str, limit: int) -> None:
     """Raise _TooDeep when lists and mappings nest more than `limit` levels (parser events
     only: nothing is composed, so nothing recurses)."""
@@ -314,6 +323,9 @@ def parse_yaml_block(source: Source, block: str, first_line: int, limits: Limits
         source.problem(f"YAML tag {tag} is not allowed (tags never construct objects here); remove it", line)
         return
     except yaml.MarkedYAMLError as error:
+        if _NESTING_LIMIT in str(error.problem):  # PyYAML >= 6.0.4 stops deep flow nesting itself
+            source.problem(_too_deep(limits), first_line)
+            return
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line
         what = " ".join(str(error.problem or error.context or "syntax error").split())
@@ -338,8 +350,7 @@ def parse_yaml_block(source: Source, block: str, first_line: int, limits: Limits
                            "limits.expanded_nodes); move the bulk into the page body", first_line)
         return
     except _TooDeep:
-        source.problem(f"front-matter nests lists and mappings more than {limits.nesting_depth} levels deep "
-                       "(option limits.nesting_depth); flatten it", first_line)
+        source.problem(_too_deep(limits), first_line)
         return
     except _RecursiveAlias:
         source.problem("front-matter contains a recursive alias; remove the alias that refers to itself", first_line)

@@ -64,7 +64,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         self.shared: SharedFrontmatter | None = None
         self.theme_file: Callable[[str], bool] = lambda name: False  # whether the theme has that file
         self.heap = FrozenHeap()
-        self.watch = None  # under `mkdocs serve`: the folders outside docs_dir (publish.FolderWatch)
+        self.watch = None  # under `mkdocs serve`: the folders outside docs_dir (site.watch.FolderWatch)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -132,9 +132,9 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     on_page_content = CombinedEvent(_finish_generated_page, _add_panel)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable) -> LiveReloadServer:
-        from mkdocs_coherence.publish import FolderWatch  # folders outside docs_dir, even renamed and back
+        from mkdocs_coherence.site.watch import FolderWatch  # folders outside docs_dir, even renamed and back
 
-        self.watch = FolderWatch(server)
+        self.watch = FolderWatch(server, log.warning)
         self.watch.update(self._outside_folders())
         return server
 

@@ -7,11 +7,7 @@ docs_dir. A file of the user's at one of our paths wins, with a warning.
 
 from __future__ import annotations
 
-import os
-import threading
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
@@ -26,9 +22,6 @@ from mkdocs_coherence.site.generated import CSS, context_urls, generated_files, 
 from mkdocs_coherence.site.model import SiteModel
 from mkdocs_coherence.site.pages import PAGES, HtmlBlocks, markdown_environment, render_pages
 from mkdocs_coherence.site.writer import BackgroundWriter
-
-if TYPE_CHECKING:
-    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger("coherence")
 
@@ -124,85 +117,3 @@ def generate(config: MkDocsConfig, files: Files, report: Report, pages: dict[str
         published.pages[file.src_uri] = (file, rendered[name].html)
         add(file)
     return published
-
-
-class FolderWatch:
-    """What `mkdocs serve` watches beyond docs_dir: the folders outside it (`decisions/`).
-
-    A watch belongs to the folder as it was: once the folder is deleted, replaced or renamed
-    away and back, watchdog's watch is gone or follows the old folder, and later edits would not
-    be rebuilt. So each folder's parent is watched too (not recursively): when the folder
-    appears, disappears or moves, its watch is made again and the site rebuilt. Each build
-    also brings the watches in line with the settings (an option changed, an event missed).
-    """
-
-    def __init__(self, server: LiveReloadServer) -> None:
-        self.server = server
-        self.folders: set[str] = set()
-        self.watched: set[str] = set()  # folders we asked the server to watch
-        self.parents: set[str] = set()
-        self.lock = threading.Lock()
-
-    def update(self, folders: Iterable[Path]) -> None:
-        """Watch exactly `folders` (and their parents); on every build."""
-        with self.lock:
-            self.folders = {os.path.abspath(folder) for folder in folders}
-            for folder in sorted(self.watched - self.folders):
-                self._unwatch(folder)
-            for folder in sorted(self.folders):
-                self._watch_parent(os.path.dirname(folder))
-                if os.path.isdir(folder) != (folder in self.watched):
-                    self._rewatch(folder)
-
-    def _watch_parent(self, parent: str) -> None:
-        if parent in self.parents or not os.path.isdir(parent):
-            return
-        from watchdog.events import FileSystemEventHandler
-
-        handler = FileSystemEventHandler()
-        handler.on_any_event = self._parent_event  # type: ignore[method-assign]
-        try:
-            self.server.observer.schedule(handler, parent, recursive=False)
-        except OSError as error:  # e.g. out of inotify watches: serve still works, less live
-            log.warning(f"cannot watch {parent} ({error}); a folder renamed there is seen at the next rebuild")
-            return
-        self.parents.add(parent)
-
-    def _parent_event(self, event) -> None:
-        """A folder created, deleted or moved in a watched parent."""
-        touched = {os.path.abspath(os.fsdecode(path)) for path in (event.src_path, getattr(event, "dest_path", ""))
-                   if path}
-        with self.lock:
-            changed = sorted(self.folders & touched)
-            for folder in changed:
-                self._rewatch(folder)
-        if changed:
-            self._request_rebuild()
-
-    def _rewatch(self, folder: str) -> None:
-        """A fresh watch on what is at `folder` now (none when nothing is there)."""
-        self._unwatch(folder)
-        if os.path.isdir(folder):
-            try:
-                self.server.watch(folder)
-            except OSError as error:  # gone again in between, or no watches left
-                log.warning(f"cannot watch {folder} ({error})")
-                return
-            self.watched.add(folder)
-
-    def _unwatch(self, folder: str) -> None:
-        if folder in self.watched:
-            self.watched.discard(folder)
-            try:
-                self.server.unwatch(folder)
-            except (KeyError, OSError):  # already unscheduled with its folder
-                pass
-
-    def _request_rebuild(self) -> None:
-        """What the server's own watch callback does on a change (MkDocs ignores folder events)."""
-        condition = getattr(self.server, "_rebuild_cond", None)
-        if condition is None:  # another MkDocs: the next file change rebuilds
-            return
-        with condition:
-            self.server._want_rebuild = True
-            condition.notify_all()

@@ -135,6 +135,23 @@ def test_cli_reports_every_hostile_file_and_stays_bounded(hostile):
     assert SECRET not in json.dumps(report)
     assert not (Path("/tmp") / "coherence-pwned").exists()
     assert elapsed < 60, f"the hostile corpus took {elapsed:.1f}s"
+    # Issue 15 item 11: nothing hidden. Every bad item of a list is its own finding, the good
+    # ones are still checked; a key written twice is named with both lines; lookalike ids are one finding.
+    assert "line 3 says 'active', line 5 says 'shipped'" in messages("docs/intents/duplicate-keys.md")
+    bad_list = {f["rule"] for f in by_path["docs/intents/bad-list.md"]}
+    assert {"schema", "unresolved-reference", "version-mismatch"} <= bad_list
+    [confusable] = [f for f in report["findings"] if f["rule"] == "confusable-id"]
+    assert set(confusable["ids"]) == {"customer", "\u0441ustomer", "cust\u200bomer"}
+    assert "U+0441" in confusable["message"] and "U+200B" in confusable["message"]
+
+
+def test_document_text_cannot_forge_a_line_of_output(hostile):
+    """Issue 15 item 6: an id holding a newline and `::error ...` is shown escaped, never as a
+    line GitHub Actions would run as a workflow command."""
+    for output in ("text", "github"):
+        printed = run_cli("check", str(hostile), "--format", output).stdout
+        assert "INJECTED" in printed  # the finding naming the forged id is there...
+        assert not [line for line in printed.splitlines() if line.startswith("::error file=README")]  # ...inert
 
 
 def test_cli_markdown_output_cannot_inject_links_or_html(hostile):

@@ -29,7 +29,36 @@ def findings(report, rule):
 
 ACTIVE = {"docs/contracts/customer-profile.md": CONTRACT.format(status="active")}
 
+OPENAPI = """\
+openapi: 3.0.3
+info: {title: profile, version: "2.1.0"}
+paths: {}
+components:
+  schemas:
+    Customer:
+      type: object
+      required: [status]
+      properties:
+        status: {type: string, enum: [active, suspended]}
+        email: {type: string, format: email}
+"""
+
+
+def bound(defines: str = "") -> str:
+    return ("---\nversion: 2.1.0\nstatus: active\nsource: ../../api/openapi.yaml#/components/schemas/Customer\n"
+            f"{defines}---\n# Customer profile\n")
+
+
 CASES = [
+    # The doc says `closed`, the API removed it. Silent: defines agreeing with the code, and a
+    # contract with `source` and no `defines` (the code defines the facts).
+    Case("contract-drift",
+         fires={"api/openapi.yaml": OPENAPI, "docs/contracts/customer-profile.md": bound(
+             "defines:\n  customer.status: [active, suspended, closed]\n  customer.email: email\n")},
+         silent={"api/openapi.yaml": OPENAPI,
+                 "docs/contracts/customer-profile.md": bound(
+                     "defines:\n  customer.status: [suspended, active]\n  customer.email: email\n"),
+                 "docs/contracts/derived.md": bound().replace("version", "id: derived\nversion")}),
     Case("version-mismatch",
          fires={**ACTIVE, "docs/intents/a.md": intent("[customer-profile@1]")},
          silent={**ACTIVE, "docs/intents/a.md": intent("[customer-profile@2]"),

@@ -145,3 +145,36 @@ def test_an_unreadable_base_is_a_finding_not_a_traceback(repo):
     [finding] = [f for f in report.findings if f.rule == "breaking-change"]
     assert "no-such-branch" in finding.message and "fetch-depth: 0" in finding.message
     assert finding.severity.label == "error"
+
+
+API = """\
+openapi: 3.0.3
+info: {{title: profile, version: "1"}}
+paths: {{}}
+components:
+  schemas:
+    Customer:
+      type: object
+      properties:
+        status: {{type: string, enum: [{values}]}}
+"""
+BOUND = ("---\nversion: \"{version}\"\nstatus: active\nsource: ../../api/openapi.yaml#/components/schemas/Customer\n"
+         "---\n# Customer profile\n")
+
+
+def test_a_source_artifact_is_read_at_the_base_too(tmp_path):
+    """The API drops an enum value; the contract file itself is unchanged: breaking at --base.
+    Reformatting the API (same facts) is no change at all."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "base", {"mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n",
+                                       "api/openapi.yaml": API.format(values="active, suspended, closed"),
+                                       "docs/contracts/customer-profile.md": BOUND.format(version="1.4.0")})
+    git_tag(repo)
+    repo.commit("2026-02-01", "reformat", {"api/openapi.yaml": "# reformatted\n" + API.format(
+        values="closed, active, suspended").replace("{type: string,", "{ type: string ,")})
+    _, report = check_tree(repo.root, base="base")
+    assert breaking(report) == []
+    repo.commit("2026-02-02", "drop closed", {"api/openapi.yaml": API.format(values="active, suspended")})
+    _, report = check_tree(repo.root, base="base")
+    [finding] = breaking(report)
+    assert "`customer.status` lost `closed`" in finding["message"] and finding["severity"] == "error"

@@ -29,7 +29,36 @@ def findings(report, rule):
 
 ACTIVE = {"docs/contracts/customer-profile.md": CONTRACT.format(status="active")}
 
+OPENAPI = """\
+openapi: 3.0.3
+info: {title: profile, version: "2.1.0"}
+paths: {}
+components:
+  schemas:
+    Customer:
+      type: object
+      required: [status]
+      properties:
+        status: {type: string, enum: [active, suspended]}
+        email: {type: string, format: email}
+"""
+
+
+def bound(defines: str = "") -> str:
+    return ("---\nversion: 2.1.0\nstatus: active\nsource: ../../api/openapi.yaml#/components/schemas/Customer\n"
+            f"{defines}---\n# Customer profile\n")
+
+
 CASES = [
+    # The doc says `closed`, the API removed it. Silent: defines agreeing with the code, and a
+    # contract with `source` and no `defines` (the code defines the facts).
+    Case("contract-drift",
+         fires={"api/openapi.yaml": OPENAPI, "docs/contracts/customer-profile.md": bound(
+             "defines:\n  customer.status: [active, suspended, closed]\n  customer.email: email\n")},
+         silent={"api/openapi.yaml": OPENAPI,
+                 "docs/contracts/customer-profile.md": bound(
+                     "defines:\n  customer.status: [suspended, active]\n  customer.email: email\n"),
+                 "docs/contracts/derived.md": bound().replace("version", "id: derived\nversion")}),
     Case("version-mismatch",
          fires={**ACTIVE, "docs/intents/a.md": intent("[customer-profile@1]")},
          silent={**ACTIVE, "docs/intents/a.md": intent("[customer-profile@2]"),
@@ -104,3 +133,20 @@ def test_assumption_violated_by_contract_and_accepted_decision_only(site):
     _, report = check_tree(project)
     found = {(f["line"], tuple(f["ids"])) for f in findings(report, "assumption-violated")}
     assert found == {(6, ("a", "customer-profile")), (8, ("a", "ADR-0002"))}
+
+
+def test_facts_read_from_source_reach_other_rules_and_a_broken_source_is_a_finding(tmp_path):
+    from harness import check_tree, mkdocs_yml, write_tree
+
+    project = write_tree(tmp_path / "p", {
+        "mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n", "api/openapi.yaml": OPENAPI,
+        "docs/contracts/customer-profile.md": bound(),
+        "docs/contracts/broken.md": "---\nversion: 1.0.0\nstatus: active\nsource: ../../api/openapi.yaml#/nowhere\n"
+                                    "---\n# Broken\n",
+        "docs/intents/a.md": intent(assumes="assumes:\n  customer.status: [active, suspended, closed]\n")})
+    _, report = check_tree(project)
+    violated = findings(report, "assumption-violated")
+    assert len(violated) == 1 and "[active, suspended]" in violated[0]["message"]
+    drift = findings(report, "contract-drift")
+    assert len(drift) == 1 and drift[0]["path"] == "docs/contracts/broken.md" and drift[0]["line"] == 4
+    assert "api/openapi.yaml#/nowhere" in drift[0]["message"] and "points to nothing" in drift[0]["message"]

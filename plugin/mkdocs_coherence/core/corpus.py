@@ -264,11 +264,13 @@ def load_corpus(settings: Settings, paths: list[Path] | None = None, cache: Sour
 
 
 def load_document(path: Path, rel: str, kind: str | None, settings: Settings, *, raw: bytes | None = None,
-                  cache: SourceCache | None = None) -> tuple[Document | None, list[Finding], bool]:
+                  cache: SourceCache | None = None, artifacts=None) -> tuple[Document | None, list[Finding], bool]:
     """(document or None, findings, readable) for one file; `kind` is its folder's kind.
 
     `raw`: the bytes of an earlier version of the file (a git blob); the file itself is then
-    not opened, so the guard against links out of the repository does not apply.
+    not opened, so the guard against links out of the repository does not apply. A contract's
+    `source` is then read through `artifacts` (absolute path -> bytes at that revision), or
+    not at all without it.
     """
     if raw is None and os.path.islink(path) and not settings.inside(path):
         # A link out of the repository (to ~/.ssh, /etc, ...): never read, never published.
@@ -289,7 +291,22 @@ def load_document(path: Path, rel: str, kind: str | None, settings: Settings, *,
     document, findings = build_document(source, kind, settings.gates, settings.catalogue, settings.reading)
     if document is not None:
         findings += _escaping_globs(document, settings)
+        if "source" in document.values and (raw is None or artifacts is not None):
+            bind_artifact(document, settings, artifacts)
     return document, source.findings + findings, True
+
+
+def bind_artifact(document: Document, settings: Settings, read=None) -> None:
+    """Read the facts of a contract's `source`: when it reads cleanly they are what the contract
+    defines (what it declared stays in `values['defines']`, for contract-drift); else the
+    declared facts stand and the problems wait for contract-drift to report them."""
+    from mkdocs_coherence.core.artifacts import derive
+
+    artifact = derive(document.values["source"], document.path, settings.repository,
+                      prefix=document.values.get("facts_prefix"), read=read, limits=settings.limits)
+    document.artifact = artifact
+    if artifact.ok:
+        document.defines = dict(artifact.facts)
 
 
 def _escaping_globs(document: Document, settings: Settings) -> list[Finding]:

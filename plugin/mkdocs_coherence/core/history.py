@@ -219,6 +219,25 @@ class _Materials:
         self.cache.dirty = True
         return content
 
+    def bound(self, path: str, blob: str, tree: dict[str, str]) -> dict | None:
+        """A contract bound to code, at a revision whose blobs are `tree`: its `source` is read
+        from that revision too (never cached: the material depends on more than one blob)."""
+        data = self.reader.read(blob)
+        if data is None:
+            return None
+        absolute = self.toplevel / path
+
+        def read(artifact: Path) -> bytes | None:
+            try:
+                key = Path(os.path.normpath(artifact)).relative_to(self.toplevel).as_posix()
+            except ValueError:
+                return None
+            return self.reader.read(tree[key]) if key in tree else None
+
+        document, _, _ = load_document(absolute, self.settings.relpath(absolute), self.folder_kinds.of(absolute),
+                                       self.settings, raw=data, artifacts=read)
+        return material(document) if document is not None else None
+
     def close(self) -> None:
         self.reader.close()
         self.cache.save()
@@ -352,7 +371,9 @@ def materials_at(settings: Settings, base: str, paths: dict[str, Document]) -> d
                 repo_path = document.path.resolve().relative_to(toplevel).as_posix()
             except ValueError:
                 continue
-            if repo_path in blobs:
+            if repo_path in blobs and "source" in document.values:
+                found[rel] = materials.bound(repo_path, blobs[repo_path], blobs)
+            elif repo_path in blobs:
                 found[rel] = materials(repo_path, blobs[repo_path])
     finally:
         materials.close()

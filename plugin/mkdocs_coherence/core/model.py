@@ -53,6 +53,7 @@ class Document:
     sections: tuple[str, ...] = ()  # headings below the title, e.g. "Considered Options"
     weighs_options: bool = False  # a decision whose text names the options it weighed
     in_place: bool = False  # a decision read in place, from a record without front-matter
+    artifact: Any = None  # core.artifacts.Artifact: what a contract's `source` yields (defines = its facts)
 
     @property
     def live(self) -> bool:

@@ -199,6 +199,22 @@ def _facts(value: Any) -> dict[str, Any]:
     return flat
 
 
+def _source(value: Any) -> str:
+    text = _text(value)
+    path = text.partition("#")[0].strip()
+    if not path or "\n" in text:
+        raise Invalid("must be a path to an OpenAPI or JSON Schema file, relative to this document, with an optional "
+                      "JSON pointer: ../../api/openapi.yaml#/components/schemas/Customer")
+    return text.strip()
+
+
+def _fact_prefix(value: Any) -> str:
+    text = _text(value).strip()
+    if not FACT_NAME.match(text):
+        raise Invalid(f"must be a dotted fact name like customer, not {_describe(value)}")
+    return text
+
+
 def _text_map(value: Any) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise Invalid(f"must map ids to fingerprints, not {_describe(value)}")
@@ -387,6 +403,11 @@ KEYS: dict[str, KeySpec] = {spec.name: spec for spec in (
     KeySpec("type", ("contract",), _text, _TEXT, "data-model, api, event, behavior, ux (free-form)"),
     KeySpec("defines", ("contract", "decision"), _facts, _FACTS, "facts it settles"),
     KeySpec("invariants", ("contract",), _text_list, _TEXTS, "statements that must hold whatever either side does"),
+    KeySpec("source", ("contract",), _source, {"type": "string", "pattern": "^[^\\n#]+(#.*)?$"},
+            "path#/json/pointer (relative to the document) to an OpenAPI 3.x or JSON Schema file of the repository: "
+            "the facts are read from it; `defines` may then be omitted, and where both exist they must agree"),
+    KeySpec("facts_prefix", ("contract",), _fact_prefix, {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"},
+            "the namespace of the facts read from `source` (default: the schema's name, Customer -> customer)"),
     # decision
     KeySpec("date", ("decision",), _date, _DATE, "when decided"),
     KeySpec("decides", ("decision",), _text, _TEXT, "the question's key: one standing answer per question"),

@@ -173,3 +173,62 @@ def undefined_assumption(ctx: Context) -> Iterator[Finding]:
                 f"major version?); move to what the contract defines now and drop the assumption, or ask its "
                 f"owners to define {fact} again",
                 document.rel, document.line("assumes", fact), (document.id, *owners))
+
+
+def _where(contract) -> str:
+    artifact = contract.artifact
+    shown = artifact.repo_path or artifact.path
+    return f"{shown}#{artifact.pointer}" if artifact.pointer else shown
+
+
+@family.rule(Severity.ERROR)
+def contract_drift(ctx: Context) -> Iterator[Finding]:
+    """a contract bound to code (`source`) defines facts its artifact disagrees with, or the artifact cannot be read
+
+    What it does: a contract with `source` (an OpenAPI 3.x or JSON Schema file of the repository,
+    with a JSON pointer) also declares `defines`, and a declared fact is missing from the artifact,
+    has another type or enum there, or the artifact has a fact `defines` leaves out; or the
+    artifact cannot be read (missing file, bad pointer, invalid YAML or JSON, a `$ref` leaving the
+    repository, a limit). The artifact is the truth: the contract defines what it says
+
+    What to do: align `defines` with the code (or drop `defines` and let the code define the
+    facts), or change the code deliberately and bump the contract's version; for an unreadable
+    artifact, correct the path, pointer or file
+    """
+    for contract in ctx.corpus.documents:
+        artifact = contract.artifact
+        if artifact is None or contract.kind != "contract":
+            continue
+        source_line = contract.line("source") or 1
+        for problem in artifact.problems:
+            yield Finding(
+                "contract-drift",
+                f"contract '{contract.id}' cannot read its source {_where(contract)}: {problem}; until it can, "
+                "the facts written in `defines` stand unchecked",
+                contract.rel, source_line, (contract.id,))
+        declared = contract.values.get("defines") or {}
+        if artifact.problems or not declared:
+            continue
+        code = artifact.facts
+        for fact, value in declared.items():
+            if fact not in code:
+                said = f"defines {fact} = {show_fact(value)}, but {_where(contract)} has no such property"
+            elif canonical_fact(value) != canonical_fact(code[fact]):
+                said = (f"defines {fact} = {show_fact(value)}, but {_where(contract)} says "
+                        f"{show_fact(code[fact])}")
+            else:
+                continue
+            yield Finding(
+                "contract-drift",
+                f"contract '{contract.id}' {said}; align `defines` with the code (or drop `defines` and let the "
+                "code define the facts), or change the code deliberately and bump the version",
+                contract.rel, contract.line("defines", fact) or contract.line("defines") or source_line, (contract.id,))
+        extra = [fact for fact in code if fact not in declared]
+        if extra:
+            shown = ", ".join(f"{fact} = {show_fact(code[fact])}" for fact in extra[:6])
+            more = f" and {len(extra) - 6} more" if len(extra) > 6 else ""
+            yield Finding(
+                "contract-drift",
+                f"contract '{contract.id}' leaves out what {_where(contract)} defines: {shown}{more}; add them to "
+                "`defines`, or drop `defines` and let the code define the facts",
+                contract.rel, contract.line("defines") or source_line, (contract.id,))

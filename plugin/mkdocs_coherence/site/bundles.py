@@ -8,6 +8,7 @@ Plain Markdown with no links into the site, so it reads the same anywhere.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from mkdocs_coherence.check import Report
@@ -19,6 +20,25 @@ from mkdocs_coherence.site.model import json_safe, one_line
 from mkdocs_coherence.core.values import show_fact
 
 CONTRACT_EDGES = ("uses", "changes", "depends_on", "assumes")
+DEFAULT_MAX_TOKENS = 8000  # a bundle fits an 8k-token budget unless asked otherwise
+DECISION_TEXT_LIMIT = 600  # characters of a decision's "Decision" section a bundle quotes
+DECISION_HEADING = re.compile(r"^#{2,3}[ \t]+(?:the[ \t]+)?decision(?:[ \t]+outcome)?[ \t]*#*[ \t]*$", re.I | re.M)
+NEXT_HEADING = re.compile(r"^#{1,3}[ \t]", re.M)
+
+
+def decision_text(body: str, limit: int = DECISION_TEXT_LIMIT) -> str:
+    """What a decision decided: its "Decision" (or "Decision Outcome") section, else the first
+    paragraph after the title, as one line of at most `limit` characters ('' when none)."""
+    found = DECISION_HEADING.search(body)
+    if found:
+        rest = body[found.end():]
+        following = NEXT_HEADING.search(rest)
+        section = rest[:following.start()] if following else rest
+    else:
+        paragraphs = [p for p in re.split(r"\n[ \t]*\n", body) if p.strip() and not p.lstrip().startswith("#")]
+        section = paragraphs[0] if paragraphs else ""
+    flat = " ".join(section.split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
 
 
 def text(value) -> str:
@@ -64,8 +84,10 @@ class ContextBundles:
     describes other documents (a hub contract's facts, a decision, a linked document), so each
     such description is written once and reused by every bundle that shows it."""
 
-    def __init__(self, report: Report, sources: SourceCache | None = None) -> None:
+    def __init__(self, report: Report, sources: SourceCache | None = None,
+                 max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
         self.report = report
+        self.max_tokens = max_tokens
         self.sources = sources  # the check's cache: a site's bundles reuse the text it read
         self._contracts: dict[str, tuple[list[str], str, list[str]]] = {}
         self._decisions: dict[str, tuple[str, list[str], list[str], list[str]]] = {}

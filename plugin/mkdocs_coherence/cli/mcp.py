@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from mkdocs_coherence.core.config import ConfigError
 
     try:
-        server_class = _server_class()
+        server_class, tool_error = _server_class()
     except ImportError:
         return fail(MISSING)
     try:
@@ -45,20 +45,23 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNKNOWN
     from mkdocs_coherence.site.assistant import Project
 
-    build_server(server_class, Project(settings)).run()
+    build_server(server_class, tool_error, Project(settings)).run()
     return 0
 
 
 def _server_class():
+    """(the server class, the exception whose message the client sees) of the installed SDK."""
     try:  # mcp 2.x
         from mcp.server.mcpserver import MCPServer
-        return MCPServer
+        from mcp.server.mcpserver.exceptions import ToolError
+        return MCPServer, ToolError
     except ImportError:  # mcp 1.x
         from mcp.server.fastmcp import FastMCP
-        return FastMCP
+        from mcp.server.fastmcp.exceptions import ToolError
+        return FastMCP, ToolError
 
 
-def build_server(server_class, project):
+def build_server(server_class, tool_error, project):
     """The server: each tool and resource is a thin call into `project` (a `site.assistant.Project`)."""
     from typing import Annotated, Literal
 
@@ -79,10 +82,10 @@ def build_server(server_class, project):
         def call(*args, **kwargs):
             try:
                 return function(*args, **kwargs)
-            except BadRequest:
-                raise
+            except BadRequest as error:
+                raise tool_error(str(error)) from None
             except Exception as error:  # noqa: BLE001 - the server must outlive any one request
-                raise RuntimeError(f"coherence could not answer: {type(error).__name__}: {error}") from None
+                raise tool_error(f"coherence could not answer: {type(error).__name__}: {error}") from None
         return call
 
     @server.tool()

@@ -100,7 +100,8 @@ def test_the_server_answers_every_tool_sees_edits_and_survives_bad_requests(exam
     assert [d["id"] for d in seen["decision"]["standing"]] == ["ADR-0002"]
     assert "edited **inline**" in seen["decision"]["standing"][0]["decision"]
     assert [d["id"] for d in seen["decision"]["pending"]] == ["ADR-0003"]
-    assert seen["search"][0]["id"] == "ADR-0002" and {h["id"] for h in seen["search"]} >= {"customer-profile"}
+    hits = seen["search"]["results"]
+    assert hits[0]["id"] == "ADR-0002" and {h["id"] for h in hits} >= {"customer-profile"}
     assert "status: proposed" in seen["draft"] and "supersedes: [ADR-0002]" in seen["draft"]
     assert "# 4. Edit the profile in a drawer" in seen["draft"]
     assert not list((example / "decisions").glob("0004-*"))  # draft_adr writes nothing

@@ -133,7 +133,7 @@ def build_server(server_class, tool_error, project):
     def search(query: Annotated[str, Field(description="text to find in ids, titles, fact names and text")],
                kind: Annotated[Literal["intent", "contract", "decision"] | None, Field(description="only this kind")]
                = None,
-               limit: Annotated[int, Field(ge=1, le=100)] = 20) -> list[dict]:
+               limit: Annotated[int, Field(ge=1, le=100)] = 20) -> dict:
         """Documents by id, title, fact name or text, best matches first."""
         return project.search(query, kind=kind, limit=limit)
 

@@ -133,7 +133,7 @@ class Project:
             answer["warning"] = "no accepted decision answers this question yet"
         return answer
 
-    def search(self, query: str, kind: str | None = None, limit: int = 20) -> list[dict]:
+    def search(self, query: str, kind: str | None = None, limit: int = 20) -> dict:
         """Documents whose id, title, fact names or text contain `query`, best matches first."""
         needle = query.strip().lower()
         if not needle:
@@ -163,7 +163,8 @@ class Project:
             hits.append((score, document.id, {"id": document.id, "title": document.title, "kind": document.kind,
                                               "status": report.graph.effective_status(document),
                                               "path": document.rel, "matched": where}))
-        return [hit for _, _, hit in sorted(hits, key=lambda h: (h[0], h[1]))[:limit]]
+        ranked = [hit for _, _, hit in sorted(hits, key=lambda h: (h[0], h[1]))]
+        return {"query": query, "total": len(ranked), "results": ranked[:limit]}
 
     def draft_adr(self, title: str, decides: str | None = None, context: str | None = None) -> str:
         """The Markdown of a new ADR (status proposed) for a question; written nowhere."""

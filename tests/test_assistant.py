@@ -136,3 +136,21 @@ def test_an_edit_shows_in_the_next_answer(tmp_path):
     intent = copy / "docs" / "intents" / "express-checkout.md"
     intent.write_text(intent.read_text().replace("customer-profile@1", "customer-profile@2"))
     assert not answers.check(rule="version-mismatch")["findings"]
+
+
+def test_llms_txt_marks_problems_and_lists_open_conflicts_first(example):
+    llms = example.llms_txt()
+    assert llms.index("## Open conflicts") < llms.index("## Intents")
+    conflicts = section(llms, "Open conflicts")
+    assert "- goal-conflict (express-checkout, inline-editing, profile-v2):" in conflicts
+    assert "- relitigation (ADR-0002, ADR-0003):" in conflicts and "version-mismatch" not in conflicts
+    assert "express-checkout: Express checkout: active, 2 errors, 2 warnings;" in llms
+    assert "ADR-0001: 1. Record architecture decisions: accepted; " in llms  # no problems, no mark
+
+
+def test_llms_txt_of_a_clean_project_has_no_conflict_section(tmp_path):
+    tree = write_tree(tmp_path, {
+        "mkdocs.yml": "site_name: t\nplugins: [coherence]\n", "docs/index.md": "# t\n",
+        "docs/contracts/api.md": "---\nversion: 1.0.0\nstatus: active\n---\n# API\n"})
+    llms = project(tree).llms_txt()
+    assert "## Open conflicts" not in llms and "- api: API: active; " in llms

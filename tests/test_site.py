@@ -141,10 +141,10 @@ def test_llms_txt_and_context_bundles_match_the_cli(example_site):
     express = (example_site / "context" / "express-checkout.md").read_text()
     assert "uses @1 (does NOT match 2.0.0)" in express
     assert "- Only the identity service writes customer.status; every other service reads it." in express
-    assert "## Open findings" in express and "**error** `version-mismatch`" in express
+    assert "## Findings, most important first" in express and "**error** `version-mismatch`" in express
     inline = (example_site / "context" / "inline-editing.md").read_text()
     assert "**ADR-0002** — 2. Edit profile fields inline" in inline  # the standing decision
-    assert "ADR-0003" not in inline.split("## Standing decisions")[1].split("## Open findings")[0]  # only proposed
+    assert "ADR-0003" not in inline.split("## Standing decisions")[1].split("## Pending proposals")[0]  # only proposed
 
 
 def test_context_of_an_unknown_id_is_a_clear_error(tmp_path):

@@ -11,10 +11,10 @@ import argparse
 import os
 import sys
 
-from mkdocs_coherence.cli import check, context, graph, impact, import_, new, renumber, review, schema
+from mkdocs_coherence.cli import check, context, graph, impact, import_, mcp, new, renumber, review, schema
 from mkdocs_coherence.cli.common import EXIT_CLEAN, EXIT_UNKNOWN
 
-COMMANDS = (check, schema, review, impact, context, new, renumber, graph, import_)  # in the order --help lists them
+COMMANDS = (check, schema, review, impact, context, new, renumber, graph, import_, mcp)  # in the order --help lists them
 
 
 def parser() -> argparse.ArgumentParser:

@@ -8,6 +8,8 @@ Plain Markdown with no links into the site, so it reads the same anywhere.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from mkdocs_coherence.check import Report
@@ -15,10 +17,29 @@ from mkdocs_coherence.core.findings import Finding
 from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.site.escape import markdown_code, markdown_fence, plain_markdown
-from mkdocs_coherence.site.model import json_safe, one_line
+from mkdocs_coherence.site.model import category, json_safe, one_line, what_to_do
 from mkdocs_coherence.core.values import show_fact
 
 CONTRACT_EDGES = ("uses", "changes", "depends_on", "assumes")
+DEFAULT_MAX_TOKENS = 8000  # a bundle fits an 8k-token budget unless asked otherwise
+DECISION_TEXT_LIMIT = 600  # characters of a decision's "Decision" section a bundle quotes
+DECISION_HEADING = re.compile(r"^#{2,3}[ \t]+(?:the[ \t]+)?decision(?:[ \t]+outcome)?[ \t]*#*[ \t]*$", re.I | re.M)
+NEXT_HEADING = re.compile(r"^#{1,3}[ \t]", re.M)
+
+
+def decision_text(body: str, limit: int = DECISION_TEXT_LIMIT) -> str:
+    """What a decision decided: its "Decision" (or "Decision Outcome") section, else the first
+    paragraph after the title, as one line of at most `limit` characters ('' when none)."""
+    found = DECISION_HEADING.search(body)
+    if found:
+        rest = body[found.end():]
+        following = NEXT_HEADING.search(rest)
+        section = rest[:following.start()] if following else rest
+    else:
+        paragraphs = [p for p in re.split(r"\n[ \t]*\n", body) if p.strip() and not p.lstrip().startswith("#")]
+        section = paragraphs[0] if paragraphs else ""
+    flat = " ".join(section.split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
 
 
 def text(value) -> str:
@@ -64,8 +85,10 @@ class ContextBundles:
     describes other documents (a hub contract's facts, a decision, a linked document), so each
     such description is written once and reused by every bundle that shows it."""
 
-    def __init__(self, report: Report, sources: SourceCache | None = None) -> None:
+    def __init__(self, report: Report, sources: SourceCache | None = None,
+                 max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
         self.report = report
+        self.max_tokens = max_tokens
         self.sources = sources  # the check's cache: a site's bundles reuse the text it read
         self._contracts: dict[str, tuple[list[str], str, list[str]]] = {}
         self._decisions: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
@@ -128,13 +151,64 @@ class ContextBundles:
         except (OSError, UnicodeDecodeError) as error:
             return f"(could not read {document.rel}: {error})"
 
+    # --- v2: what surrounds the document ------------------------------------------------------
+
+    @property
+    def _by_question(self) -> dict[str, list[Document]]:
+        """Decisions by `decides` key, built once per report."""
+        if not hasattr(self, "_questions"):
+            questions: dict[str, list[Document]] = {}
+            for document in self.report.graph.index.values():
+                if document.kind == "decision" and document.values.get("decides"):
+                    questions.setdefault(str(document.values["decides"]), []).append(document)
+            self._questions = questions
+        return self._questions
+
+    def _in_flight_on(self, target: str) -> list[tuple[str, str]]:
+        """(intent id, how) of in-flight intents that use or change `target`, built once per target."""
+        cache = self.__dict__.setdefault("_flight", {})
+        if target not in cache:
+            graph = self.report.graph
+            cache[target] = sorted({(e.source, e.type) for e in graph.in_edges(target)
+                                    if e.type in ("uses", "changes") and e.source in graph.index
+                                    and _in_flight(self.report, graph.index[e.source])})
+        return cache[target]
+
+    def _area_intents(self) -> dict[str, list[str]]:
+        if not hasattr(self, "_areas"):
+            areas: dict[str, list[str]] = {}
+            for document in sorted(self.report.graph.index.values(), key=lambda d: d.id):
+                if document.kind == "intent" and _in_flight(self.report, document):
+                    for area in _as_list(document.values.get("area")):
+                        areas.setdefault(str(area), []).append(document.id)
+            self._areas = areas
+        return self._areas
+
+    def _decision_text(self, decision: Document) -> str:
+        cache = self.__dict__.setdefault("_decision_texts", {})
+        if decision.id not in cache:
+            source = self.sources.cached(decision.path) if self.sources is not None else None
+            if source is not None and source.readable:
+                body = source.body
+            else:
+                body = self._text(decision)
+                if body.startswith("---"):
+                    body = body.split("\n---", 1)[-1]
+            cache[decision.id] = decision_text(body)
+        return cache[decision.id]
+
     def bundle(self, document_id: str) -> str:
-        """The context bundle of `document_id` (an id the report's graph knows)."""
+        """The context bundle of `document_id` (an id the report's graph knows), within the token budget."""
+        sections = self._sections(document_id)
+        return fit(sections, self.max_tokens)
+
+    def _sections(self, document_id: str) -> list[Section]:
         report = self.report
         graph, index = report.graph, report.graph.index
         document = index[document_id]
         out_edges = sorted(graph.out_edges(document.id), key=lambda e: (e.target, e.type))
         in_edges = sorted(graph.in_edges(document.id), key=lambda e: (e.source, e.type))
+        sections: list[Section] = []
 
         lines = [f"# Context: {text(document.id)} — {text(document.title)}", ""]
         facts = [document.kind, f"status {_status(report, document)}", markdown_code(document.rel)]
@@ -144,12 +218,11 @@ class ContextBundles:
             if document.values.get(key):
                 facts.append(f"{key} {text(json_safe(document.values[key]))}")
         lines += [" · ".join(facts), ""]
-        lines += [f"Everything to know before working on {markdown_code(document.id)}: the document, the contracts it "
-                  "uses or changes with their facts and invariants, the standing decisions that affect them, "
-                  f"and open findings. Printed by {markdown_code('coherence context ' + document.id)}.", ""]
-
-        lines += ["## The document", ""]
-        lines += [markdown_fence(self._text(document)), ""]
+        lines += [f"Everything to know before working on {markdown_code(document.id)}: what it must not break, its "
+                  "open findings (most important first), the document, the contracts it uses or changes with their "
+                  "facts and invariants, the standing decisions that affect them, other work in flight and pending "
+                  f"proposals. Printed by {markdown_code('coherence context ' + document.id)}.", ""]
+        sections.append(Section("head", lines, KEEP))
 
         # Contracts it relies on, and how it pins them.
         contracts: dict[str, list[str]] = {}
@@ -165,7 +238,47 @@ class ContextBundles:
             if edge.fact:
                 how += f" {edge.fact}"
             contracts.setdefault(edge.target, []).append(how)
-        lines += ["## Contracts it uses or changes", ""]
+
+        # What the reader must not break: invariants it is bound by, facts others assume of it.
+        must = []
+        own = document.values.get("invariants") or []
+        must += [f"- invariant: {text(item)}" for item in own]
+        for contract_id in sorted(contracts):
+            for item in index[contract_id].values.get("invariants") or []:
+                must.append(f"- invariant of {markdown_code(contract_id)}: {text(item)}")
+        assumed = sorted({(e.fact, e.source) for e in in_edges if e.fact})
+        for fact, source in assumed[:MAX_LISTED]:
+            value = document.defines.get(fact)
+            shown = f" = {text(_fact_value(value))}" if fact in document.defines else ""
+            must.append(f"- {markdown_code(source)} assumes {markdown_code(fact)}{shown}")
+        if len(assumed) > MAX_LISTED:
+            must.append(f"- and {len(assumed) - MAX_LISTED} more assumptions others make of it")
+        consumers = [e for e in in_edges if e.type in ("uses", "changes", "depends_on") and e.range is not None]
+        if consumers:
+            must.append(f"- {len({e.source for e in consumers})} documents pin its version (see Consumers): "
+                        "a breaking change needs a major version bump")
+        if must:
+            sections.append(Section("must", ["## Must not break", ""] + must + [""], KEEP))
+
+        # Findings, most important first, each with what to do.
+        active, waived, resolved = report.about(document)
+        ranked = sorted(active, key=_rank)
+        findings = ["## Findings, most important first", ""]
+        if not (active or waived or resolved):
+            findings += ["None.", ""]
+        for finding in ranked:
+            findings.append(self._finding_line(finding, finding.severity.label if finding.severity else "finding"))
+            todo = what_to_do(finding)
+            if todo:
+                findings.append(f"    - what to do: {text(todo)}")
+        findings += [self._finding_line(f, "waived") for f in waived]
+        findings += [self._finding_line(f, "resolved") for f in resolved]
+        sections.append(Section("findings", findings + [""], KEEP))
+
+        sections.append(Section("document", ["## The document", "", markdown_fence(self._text(document)), ""], 2,
+                                f"the document's own text (read {markdown_code(document.rel)})"))
+
+        lines = ["## Contracts it uses or changes", ""]
         if not contracts:
             lines += ["None.", ""]
         for contract_id in sorted(contracts):
@@ -173,8 +286,9 @@ class ContextBundles:
             lines += head
             lines += [status + text("; ".join(contracts[contract_id])), ""]
             lines += tail
+        sections.append(Section("contracts", lines, 7, "the contracts' facts and invariants"))
 
-        # Standing decisions that constrain it or its contracts.
+        # Standing decisions that constrain it or its contracts, with what they decided.
         subjects = {document.id, *contracts}
         decisions: dict[str, set[str]] = {}
         for subject in sorted(subjects):
@@ -190,21 +304,90 @@ class ContextBundles:
             for other_id in report.graph.ranking_decisions.get(goal, ()):
                 if other_id != document.id:
                     decisions.setdefault(other_id, set()).add(f"ranks the goal {goal}")
-        lines += ["## Standing decisions that affect them", ""]
+        lines = ["## Standing decisions that affect them", ""]
         if not decisions:
             lines += ["None.", ""]
+        questions = {str(index[d].values["decides"]) for d in decisions if index[d].values.get("decides")}
+        if document.kind == "decision" and document.values.get("decides"):
+            questions.add(str(document.values["decides"]))
+        for question in sorted(questions):
+            standing = sorted(d.id for d in self._by_question.get(question, ()) if _standing(report, d))
+            if len(standing) > 1:
+                lines += [f"**Warning**: {', '.join(markdown_code(i) for i in standing)} are all accepted answers to "
+                          f"{markdown_code(question)} and may contradict each other; ask which one stands before "
+                          "relying on either.", ""]
         for decision_id in sorted(decisions):
             head, before, after, defines = self._decision(index[decision_id])
             how = "how: " + text("; ".join(sorted(decisions[decision_id])))
             lines.append(head + ": " + ", ".join([*before, how, *after]))
+            said = self._decision_text(index[decision_id])
+            if said:
+                lines.append(f"    - decision: {text(said)}")
             lines += defines
         lines.append("")
+        sections.append(Section("decisions", lines, 6, "the standing decisions"))
+
+        # Pending proposals on the same questions: they may change the answer.
+        pending = []
+        for question in sorted(questions):
+            for proposal in sorted(self._by_question.get(question, ()), key=lambda d: d.id):
+                if proposal.id != document.id and report.graph.effective_status(proposal) == "proposed":
+                    said = self._decision_text(proposal)
+                    pending.append(f"- **{text(proposal.id)}** — {text(proposal.title)} ({markdown_code(proposal.rel)}): "
+                                   f"proposed on {markdown_code(question)}" + (f"; proposes: {text(said)}" if said else ""))
+                    for finding in report.about(proposal)[0]:
+                        if finding.rule == "relitigation":
+                            pending.append(f"    - {text(finding.message)}")
+        if pending:
+            sections.append(Section("pending", ["## Pending proposals on the same questions", ""] + pending + [""], 4,
+                                    "the pending proposals"))
+
+        # Other work in flight on the same contracts and areas.
+        flight: dict[str, set[str]] = {}
+        targets = sorted(contracts) if document.kind != "contract" else [document.id]
+        for target in targets:
+            for intent_id, how in self._in_flight_on(target):
+                if intent_id != document.id:
+                    flight.setdefault(intent_id, set()).add(f"{how} {target}")
+        if document.kind == "intent":
+            for area in _as_list(document.values.get("area")):
+                for intent_id in self._area_intents().get(str(area), ()):
+                    if intent_id != document.id:
+                        flight.setdefault(intent_id, set()).add(f"area {area}")
+        if flight:
+            lines = ["## Other work in flight on the same contracts and areas", ""]
+            for intent_id in sorted(flight)[:MAX_LISTED]:
+                other = index[intent_id]
+                goal_text = f", goal {text(other.values['goal'])}" if other.values.get("goal") else ""
+                lines.append(f"- {self._other(other)}{goal_text}: {text('; '.join(sorted(flight[intent_id])))}")
+            if len(flight) > MAX_LISTED:
+                lines.append(f"- and {len(flight) - MAX_LISTED} more")
+            sections.append(Section("flight", lines + [""], 3, "the other work in flight"))
+
+        # Who relies on it, and the range each pins.
+        if document.kind == "contract":
+            pins = sorted((e for e in in_edges if e.type in ("uses", "changes", "depends_on") and e.source in index),
+                          key=lambda e: (e.source, e.type))
+            if pins:
+                lines = ["## Consumers", ""]
+                for edge in pins[:MAX_LISTED]:
+                    consumer = index[edge.source]
+                    pin = "any version"
+                    if edge.range is not None:
+                        matches = edge.matches(document.version)
+                        pin = f"@{edge.range.text}" + ("" if matches is None else " (matches)" if matches
+                                                        else f" (does NOT match {document.version})")
+                    lines.append(f"- {markdown_code(consumer.id)} ({consumer.kind}, {_status(report, consumer)}): "
+                                 f"{edge.type} {text(pin)}")
+                if len(pins) > MAX_LISTED:
+                    lines.append(f"- and {len(pins) - MAX_LISTED} more")
+                sections.append(Section("consumers", lines + [""], 5, "the consumers and their ranges"))
 
         # Every other link, both ways, so nothing around it is missing.
-        covered = set(contracts) | set(decisions)
+        covered = set(contracts) | set(decisions) | set(flight)
         others = [(f"{edge.type} →", edge.target) for edge in out_edges if edge.target not in covered]
         others += [(f"← {edge.type}", edge.source) for edge in in_edges if edge.source not in covered]
-        lines += ["## Other links", ""]
+        lines = ["## Other links", ""]
         if not others:
             lines += ["None.", ""]
         for how, other_id in sorted(set(others), key=lambda item: (item[1], item[0])):
@@ -216,15 +399,84 @@ class ContextBundles:
         for raw in unresolved:
             lines.append(f"- unresolved reference {markdown_code(raw)}")
         lines.append("")
+        sections.append(Section("links", lines, 1, "the other links"))
+        return sections
 
-        active, waived, resolved = report.about(document)
-        lines += ["## Open findings", ""]
-        if not (active or waived or resolved):
-            lines += ["None.", ""]
-        lines += [self._finding_line(f, f.severity.label if f.severity else "finding") for f in active]
-        lines += [self._finding_line(f, "waived") for f in waived]
-        lines += [self._finding_line(f, "resolved") for f in resolved]
-        text_out = "\n".join(lines)
-        while "\n\n\n" in text_out:  # every run of blank lines becomes one (faster than a regex)
-            text_out = text_out.replace("\n\n\n", "\n\n")
-        return text_out.rstrip("\n") + "\n"
+
+KEEP = 100  # sections never left out (the head, what not to break, the findings)
+MAX_LISTED = 30  # lines of one list before "and N more"
+
+
+@dataclass
+class Section:
+    name: str
+    lines: list[str]
+    importance: int  # the least important is left out first
+    what: str = ""  # how the "left out" note names it
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def tokens(text_: str) -> int:
+    """A conservative token estimate (one token per 3 characters; tokenizers average ~4 on English)."""
+    return -(-len(text_) // 3)
+
+
+def _join(parts: list[str]) -> str:
+    out = "\n".join(parts)
+    while "\n\n\n" in out:  # every run of blank lines becomes one (faster than a regex)
+        out = out.replace("\n\n\n", "\n\n")
+    return out.rstrip("\n") + "\n"
+
+
+def fit(sections: list[Section], max_tokens: int) -> str:
+    """The bundle with the least important sections left out until it fits `max_tokens`,
+    saying what was left out; findings beyond what fits are cut last, and counted."""
+    kept = list(sections)
+    left_out: list[str] = []
+
+    def render() -> str:
+        parts = [s.text() for s in kept]
+        if left_out:
+            parts += ["## Left out", "", f"Left out to fit {max_tokens} tokens: {'; '.join(left_out)}. "
+                      "Run `coherence context ID --max-tokens N` with a larger N for everything.", ""]
+        return _join(parts)
+
+    out = render()
+    for section in sorted((s for s in sections if s.importance < KEEP), key=lambda s: s.importance):
+        if tokens(out) <= max_tokens:
+            break
+        kept.remove(section)
+        left_out.append(section.what or section.name)
+        out = render()
+    findings = next((s for s in kept if s.name == "findings"), None)
+    if tokens(out) > max_tokens and findings is not None:
+        cut, note = 0, len(left_out)
+        left_out.append("")
+        while tokens(out) > max_tokens and len(findings.lines) > 3:
+            end = len(findings.lines) - 2  # the last line before the trailing blank
+            start = end
+            while start > 2 and findings.lines[start].startswith("    - "):  # a finding with its "what to do"
+                start -= 1
+            findings.lines = findings.lines[:start] + findings.lines[end + 1:]
+            cut += 1
+            left_out[note] = f"the {cut} least important findings (run `coherence check`)"
+            out = render()
+    return out
+
+
+def _rank(finding: Finding) -> tuple:
+    """Errors, then conflicts, then stale context, then the rest; then by place."""
+    order = {"error": 0, "conflict": 1, "stale": 2, "warning": 3, "info": 4}
+    return (order.get(category(finding), 5), finding.path or "", finding.line or 0, finding.rule)
+
+
+def _in_flight(report: Report, document: Document) -> bool:
+    return document.kind == "intent" and report.graph.effective_status(document) in ("draft", "active", None)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]

@@ -115,6 +115,14 @@ def dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
+def _problems(model: SiteModel, document) -> str:
+    """", 2 errors, 1 warning" for a document with open problems, "" for one without."""
+    active = model.findings_about(document)[0]
+    counts = [(sum(1 for f in active if f.severity is not None and f.severity.label == label), label)
+              for label in ("error", "warning")]
+    return "".join(f", {n} {label}{'s' if n != 1 else ''}" for n, label in counts if n)
+
+
 def llms_txt(model: SiteModel, site_name: str, description: str | None, url_of, context_url_of) -> str:
     """llms.txt (llmstxt.org): the site, then every document with a one-line summary.
 
@@ -128,7 +136,15 @@ def llms_txt(model: SiteModel, site_name: str, description: str | None, url_of, 
     lines += ["Intents, contracts and decision records of this project, checked by mkdocs-coherence. "
               "Each entry links to a Markdown context bundle: the document, the contracts it uses or "
               "changes with their facts and invariants, the standing decisions that affect them, and "
-              "open findings. The whole graph is in graph.json.", ""]
+              "open findings; entries with open problems say how many. The whole graph is in graph.json.", ""]
+    conflicts = [f for f in model.report.findings if category(f) == "conflict"]
+    if conflicts:
+        lines += ["## Open conflicts", "", "Incompatible assumptions and goals, and contested decisions, not yet "
+                  "settled: read these before changing what they name.", ""]
+        for finding in sorted(conflicts, key=lambda f: (f.rule, f.ids, f.path or "", f.line or 0)):
+            names = ", ".join(text(i) for i in finding.ids)
+            lines.append(f"- {text(finding.rule)} ({names}): {text(finding.message)}")
+        lines.append("")
     headings = {"intent": "Intents", "contract": "Contracts", "decision": "Decisions"}
     for kind, heading in headings.items():
         documents = sorted(model.of_kind(kind), key=lambda d: d.id)
@@ -140,7 +156,7 @@ def llms_txt(model: SiteModel, site_name: str, description: str | None, url_of, 
             page = safe_link_target(url_of(d.id))
             tail = f" (page: {page})" if page else ""
             entry = plain_markdown_link(f"{one_line(d.id)}: {one_line(d.title)}", context_url_of(d.id))
-            lines.append(f"- {entry}: {status}; {text(model.summary(d))}{tail}")
+            lines.append(f"- {entry}: {status}{_problems(model, d)}; {text(model.summary(d))}{tail}")
         lines.append("")
     lines += ["## Optional", "", "- [graph.json](graph.json): every document, link and finding as JSON "
               "(schema: graph.schema.json)", ""]

@@ -65,6 +65,25 @@ def compute(settings: Settings, base: str) -> Impact:
         else:
             result.edited.append((document, None))
 
+    return _touched(result, graph, files, sources)
+
+
+def from_paths(graph, files: list[str]) -> Impact:
+    """What a set of changed paths (relative to the folder of mkdocs.yml) touches, without git:
+    every edited document counts as changed materially (`coherence mcp`'s `impact` tool)."""
+    files = sorted({f.removeprefix("./") for f in files})
+    by_rel = {d.rel: d for d in graph.index.values()}
+    result = Impact("(working tree)", files)
+    sources = []
+    for name in files:
+        if name in by_rel:
+            result.edited.append((by_rel[name], "edited"))
+            sources.append(by_rel[name].id)
+    return _touched(result, graph, files, sources)
+
+
+def _touched(result: Impact, graph, files: list[str], sources: list[str]) -> Impact:
+    """Fill in the documents governing the changed files and those depending on the sources."""
     paths = sorted(files)
     for document in sorted(graph.index.values(), key=lambda d: d.rel):
         patterns = document.values.get("governs") or []
@@ -134,4 +153,4 @@ def as_markdown(impact: Impact) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["Impact", "compute", "as_markdown", "GitError"]
+__all__ = ["Impact", "compute", "from_paths", "as_markdown", "GitError"]

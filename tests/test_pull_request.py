@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from textwrap import dedent
 
 import jsonschema
 
@@ -14,7 +15,7 @@ from gitrepo import Repo, git
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 MKDOCS = "site_name: x\nplugins:\n  - coherence\n"
-PROFILE_V1 = """\
+PROFILE_V1 = dedent("""\
     ---
     kind: contract
     status: active
@@ -23,9 +24,9 @@ PROFILE_V1 = """\
       profile.edit_mode: inline
     ---
     # Customer profile
-    """
+    """)
 PROFILE_V2 = PROFILE_V1.replace("version: 1.0.0", "version: 2.0.0").replace("inline", "modal")
-EDIT_PROFILE = """\
+EDIT_PROFILE = dedent("""\
     ---
     kind: intent
     status: active
@@ -36,7 +37,7 @@ EDIT_PROFILE = """\
       - {metric: edits, target: ">= 10%"}
     ---
     # Edit profile
-    """
+    """)
 
 
 def test_impact_with_a_document_that_uses_and_assumes_one_changed_contract(tmp_path):
@@ -57,3 +58,82 @@ def test_impact_with_a_document_that_uses_and_assumes_one_changed_contract(tmp_p
     assert out.count("edit-profile → customer-profile (1 hop)") == 1, out
     assert out.count("other → customer-profile (1 hop)") == 1, out
     assert "2 documents depending on what changed materially" in out, out
+
+
+# --- SARIF and annotations: a location on every result, paths from the repository top level --
+
+HANDBOOK = {  # mkdocs.yml in a subfolder of the repository, one version mismatch, one waived key
+    "README.md": "# Repository\n",
+    "handbook/mkdocs.yml": MKDOCS,
+    "handbook/docs/index.md": "# Home\n",
+    "handbook/docs/contracts/customer-profile.md": PROFILE_V2,
+    "handbook/docs/intents/edit-profile.md": EDIT_PROFILE.replace("status: active\n", "status: active\n"
+                                                                 "colour: red\nignore: [unknown-key]\n"),
+}
+
+
+def _sarif(project: Path) -> dict:
+    result = run_cli("check", str(project), "--format", "sarif")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    log = json.loads(result.stdout)
+    jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(log)
+    return log
+
+
+def test_sarif_from_a_shallow_clone_has_a_location_on_every_result(tmp_path):
+    """actions/checkout is shallow: the `shallow-history` finding (about the whole tree) once had
+    `"locations": []` and code scanning refused the whole file. It points at mkdocs.yml now."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", HANDBOOK)
+    repo.commit("2026-01-11", "more", {"handbook/docs/more.md": "# More\n"})
+    clone = repo.shallow_clone(tmp_path / "clone")
+    run = _sarif(clone / "handbook")["runs"][0]
+    results = run["results"]
+    assert {r["ruleId"] for r in results} >= {"shallow-history", "version-mismatch", "unknown-key"}
+    for result in results:
+        assert len(result["locations"]) == 1, result
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "SRCROOT"
+    uri = {r["ruleId"]: r["locations"][0]["physicalLocation"] for r in results}
+    assert uri["shallow-history"] == {"artifactLocation": {"uri": "handbook/mkdocs.yml", "uriBaseId": "SRCROOT"}}
+    assert uri["version-mismatch"]["artifactLocation"]["uri"] == "handbook/docs/intents/edit-profile.md"
+    assert uri["version-mismatch"]["region"] == {"startLine": 6}
+    assert uri["unknown-key"]["artifactLocation"]["uri"] == "handbook/docs/intents/edit-profile.md"
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == clone.resolve().as_uri() + "/"
+
+
+def test_github_annotations_from_a_subfolder_project_name_files_from_the_top_level(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", HANDBOOK)
+    result = run_cli("check", str(repo.root / "handbook"), "--format", "github")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("::error file=handbook/docs/intents/edit-profile.md,line=6,"
+                               "title=coherence version-mismatch::") for line in lines), lines
+    assert all("file=handbook/" in line for line in lines), lines
+    # Full history: no shallow-history finding, and a project at the top level keeps its paths.
+    assert not any("shallow-history" in line for line in lines)
+    top = Repo(tmp_path / "top")
+    top.commit("2026-01-10", "start", {k.removeprefix("handbook/"): v for k, v in HANDBOOK.items()})
+    result = run_cli("check", str(top.root), "--format", "github")
+    assert "::error file=docs/intents/edit-profile.md,line=6," in result.stdout, result.stdout
+
+
+def test_sarif_rules_carry_their_own_help_and_a_link_to_their_tier(tmp_path):
+    from mkdocs_coherence.check import check
+    from mkdocs_coherence.cli.ci_formats import sarif_log
+    from mkdocs_coherence.cli.output import Places
+    from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
+
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", HANDBOOK)
+    settings = read_mkdocs_yml(repo.root / "handbook" / "mkdocs.yml", RULES)
+    log = sarif_log(check(settings), Places.of(settings), "https://docs.example.org/coherence")
+    jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(log)
+    rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert set(rules) == set(RULES)
+    mismatch = rules["version-mismatch"]
+    assert mismatch["helpUri"] == "https://docs.example.org/coherence/reference/rules/#contract"
+    assert "What to do: move the document to the contract's current major version" in mismatch["help"]["text"]
+    assert len({rule["help"]["text"] for rule in rules.values()}) == len(rules)  # one help per rule
+    assert "helpUri" not in sarif_log(check(settings), Places.of(settings), None)["runs"][0]["tool"]["driver"]["rules"][0]

@@ -54,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
             report = only_new(report, settings)
         except GitError as error:
             return fail(f"base revision '{settings.base}' cannot be read ({error})")
-    print(render(report, args.format))
+    print(render(report, args.format, settings))
     verdict = report.verdict("warning" if args.strict else "error")
     return {Verdict.PASSING: EXIT_CLEAN, Verdict.FAILING: EXIT_FINDINGS, Verdict.UNKNOWN: EXIT_UNKNOWN}[verdict]

@@ -10,7 +10,7 @@ from textwrap import dedent
 
 import jsonschema
 
-from conftest import run_cli
+from conftest import check_json, run_cli
 from gitrepo import Repo, git
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -137,3 +137,64 @@ def test_sarif_rules_carry_their_own_help_and_a_link_to_their_tier(tmp_path):
     assert "What to do: move the document to the contract's current major version" in mismatch["help"]["text"]
     assert len({rule["help"]["text"] for rule in rules.values()}) == len(rules)  # one help per rule
     assert "helpUri" not in sarif_log(check(settings), Places.of(settings), None)["runs"][0]["tool"]["driver"]["rules"][0]
+
+
+# --- check --base REV --new-only: compared with what the base itself reports ----------------
+
+def _history_repo(root: Path) -> Repo:
+    """A base whose findings come from git history: the intent was last committed before the
+    contract changed what it defines, so it is stale (`reviewed` defaults to its last commit)."""
+    repo = Repo(root)
+    repo.commit("2026-01-10", "start", {"mkdocs.yml": MKDOCS, "docs/index.md": "# Home\n",
+                                         "docs/contracts/customer-profile.md": PROFILE_V1,
+                                         "docs/intents/edit-profile.md": EDIT_PROFILE.replace(
+                                             "  profile.edit_mode: inline\n", "  profile.theme: dark\n")})
+    repo.commit("2026-02-01", "contract grows", {"docs/contracts/customer-profile.md": PROFILE_V1.replace(
+        "version: 1.0.0", "version: 1.1.0").replace("inline\n", "inline\n  profile.theme: dark\n")})
+    git(repo.root, "checkout", "-qb", "pr")
+    return repo
+
+
+def _rules(report: dict) -> list[tuple[str, str]]:
+    return [(f["rule"], f["path"]) for f in report["findings"]]
+
+
+def test_a_pull_request_that_changes_nothing_reports_nothing_new(tmp_path):
+    repo = _history_repo(tmp_path / "repo")
+    code, everything = check_json(repo.root, "--base", "main")
+    assert ("stale-dependency", "docs/intents/edit-profile.md") in _rules(everything), everything  # from history
+    repo.commit("2026-03-01", "prose only", {"docs/index.md": "# Home\n\nMore words.\n"})
+    code, fresh = check_json(repo.root, "--base", "main", "--new-only")
+    assert code == 0 and fresh["findings"] == [] and fresh["waived"] == [], fresh
+    assert not (repo.root.parent / "worktrees").exists()
+    assert git(repo.root, "worktree", "list").count("\n") == 1  # the base's work tree is gone
+
+
+def test_a_pull_request_that_adds_one_version_mismatch_reports_exactly_that_one(tmp_path):
+    repo = _history_repo(tmp_path / "repo")
+    repo.commit("2026-03-01", "new intent", {"docs/intents/checkout.md": dedent("""\
+        ---
+        kind: intent
+        status: draft
+        uses: [customer-profile@3]
+        ---
+        # Checkout
+        """)})
+    code, fresh = check_json(repo.root, "--base", "main", "--new-only")
+    assert code == 1 and _rules(fresh) == [("version-mismatch", "docs/intents/checkout.md")], fresh
+    result = run_cli("check", str(repo.root), "--base", "nope", "--new-only")
+    assert result.returncode == 2 and "nope" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_new_only_matches_findings_by_rule_file_and_documents_not_by_wording(tmp_path):
+    """The contract moves to 3.0.0 on the branch: the intent's version mismatch (which said 2.0.0
+    on the base) is the same finding with new words, not a new one."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", {"mkdocs.yml": MKDOCS, "docs/contracts/customer-profile.md": PROFILE_V2,
+                                         "docs/intents/edit-profile.md": EDIT_PROFILE.replace("inline", "modal")})
+    git(repo.root, "checkout", "-qb", "pr")
+    repo.commit("2026-01-11", "v3", {"docs/contracts/customer-profile.md": PROFILE_V2.replace("2.0.0", "3.0.0")})
+    _, everything = check_json(repo.root, "--base", "main")
+    assert ("version-mismatch", "docs/intents/edit-profile.md") in _rules(everything)
+    _, fresh = check_json(repo.root, "--base", "main", "--new-only")
+    assert ("version-mismatch", "docs/intents/edit-profile.md") not in _rules(fresh), fresh

@@ -198,3 +198,33 @@ def test_new_only_matches_findings_by_rule_file_and_documents_not_by_wording(tmp
     assert ("version-mismatch", "docs/intents/edit-profile.md") in _rules(everything)
     _, fresh = check_json(repo.root, "--base", "main", "--new-only")
     assert ("version-mismatch", "docs/intents/edit-profile.md") not in _rules(fresh), fresh
+
+
+# --- `coherence` alone, `check` from a subfolder ------------------------------------------
+
+def test_coherence_alone_lists_the_commands_and_what_each_does(tmp_path):
+    result = run_cli(cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    for command, words in (("check", "report findings"), ("impact", "what a change set touches"),
+                           ("renumber", "ADR"), ("review", "record a review")):
+        assert any(line.split()[:1] == [command] and words in line for line in result.stdout.splitlines()), \
+            result.stdout
+
+
+def test_check_from_a_subfolder_finds_mkdocs_yml_upward_within_the_repository(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", HANDBOOK)
+    deep = repo.root / "handbook" / "docs" / "intents"
+    result = run_cli("check", "--format", "json", cwd=deep)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    report = json.loads(result.stdout)
+    assert ("version-mismatch", "docs/intents/edit-profile.md") in _rules(report)  # paths as from mkdocs.yml
+    # Not above the repository: a mkdocs.yml outside it is never picked up.
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS)
+    result = run_cli("check", cwd=repo.root)
+    assert result.returncode == 2 and "no mkdocs.yml in" in result.stderr and "Traceback" not in result.stderr
+    # Outside git, the folder itself only.
+    (tmp_path / "plain" / "sub").mkdir(parents=True)
+    (tmp_path / "plain" / "mkdocs.yml").write_text(MKDOCS)
+    result = run_cli("check", cwd=tmp_path / "plain" / "sub")
+    assert result.returncode == 2 and "no mkdocs.yml in" in result.stderr

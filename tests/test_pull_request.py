@@ -228,3 +228,39 @@ def test_check_from_a_subfolder_finds_mkdocs_yml_upward_within_the_repository(tm
     (tmp_path / "plain" / "mkdocs.yml").write_text(MKDOCS)
     result = run_cli("check", cwd=tmp_path / "plain" / "sub")
     assert result.returncode == 2 and "no mkdocs.yml in" in result.stderr
+
+
+# --- --strict: one notion for `coherence check` and `mkdocs build` --------------------------
+
+def _build_fails(project: Path, strict: bool) -> bool:
+    from conftest import build
+
+    try:
+        build(project, strict=strict)
+    except Exception:  # MkDocs' Abort (strict warnings) or the plugin's PluginError (fail_on)
+        return True
+    return False
+
+
+def test_check_and_build_agree_on_what_fails(tmp_path):
+    """A tree with one warning: both pass; both fail with --strict; both fail with fail_on: warning.
+    The CI recipe runs `coherence check --strict` with `mkdocs build --strict`."""
+    warning_only = {"docs/index.md": "# Home\n",
+                    "docs/intents/typo.md": "---\nstatus: draft\ncolour: red\n---\n# Typo\n"}
+    plain = tmp_path / "plain"
+    Repo(plain).commit("2026-01-10", "start", {"mkdocs.yml": MKDOCS, **warning_only})
+    assert run_cli("check", str(plain)).returncode == 0 and not _build_fails(plain, strict=False)
+    assert run_cli("check", str(plain), "--strict").returncode == 1 and _build_fails(plain, strict=True)
+    strict = tmp_path / "strict"
+    Repo(strict).commit("2026-01-10", "start", {
+        "mkdocs.yml": "site_name: x\nplugins:\n  - coherence:\n      fail_on: warning\n", **warning_only})
+    assert run_cli("check", str(strict)).returncode == 1 and _build_fails(strict, strict=False)
+    never = tmp_path / "never"
+    Repo(never).commit("2026-01-10", "start", {
+        "mkdocs.yml": "site_name: x\nplugins:\n  - coherence:\n      fail_on: never\n", "docs/index.md": "# Home\n",
+        "docs/intents/a.md": "---\nstatus: draft\nuses: [nope]\n---\n# A\n"})
+    assert run_cli("check", str(never)).returncode == 0 and not _build_fails(never, strict=False)
+    unreadable = never / "docs" / "intents" / "latin1.md"
+    unreadable.write_bytes(b"---\nstatus: active\n---\n# Caf\xe9\n")
+    result = run_cli("check", str(never), "--format", "json")
+    assert result.returncode == 2, result.stdout  # unknown is never clean, whatever fail_on says

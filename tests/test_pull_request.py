@@ -264,3 +264,58 @@ def test_check_and_build_agree_on_what_fails(tmp_path):
     unreadable.write_bytes(b"---\nstatus: active\n---\n# Caf\xe9\n")
     result = run_cli("check", str(never), "--format", "json")
     assert result.returncode == 2, result.stdout  # unknown is never clean, whatever fail_on says
+
+
+# --- `coherence renumber` with no file: every clash, the later-merged file moves ------------
+
+def _adr(number: int, title: str, extra: str = "", body: str = "") -> str:
+    return f"---\nstatus: accepted\n{extra}---\n# {number}. {title}\n\n## Considered options\n\n- one\n- two\n{body}"
+
+
+def test_renumber_alone_fixes_every_clash_after_two_branches_merge(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", {"mkdocs.yml": MKDOCS, "docs/index.md": "# Home\n",
+                                         "decisions/0001-record.md": _adr(1, "Record decisions")})
+    git(repo.root, "checkout", "-qb", "payments")
+    repo.commit("2026-01-11", "kafka", {"decisions/0002-kafka.md": _adr(2, "Use Kafka"),
+                                         "decisions/0003-topics.md": _adr(3, "Topics", "depends_on: [ADR-0002]\n")})
+    git(repo.root, "checkout", "-q", "main")
+    git(repo.root, "checkout", "-qb", "search")
+    repo.commit("2026-01-12", "rabbit", {
+        "decisions/0002-rabbit.md": _adr(2, "Use RabbitMQ"),
+        "decisions/0003-queues.md": _adr(3, "Queues", "depends_on: [ADR-0002]\n",
+                                         "\nBuilds on [RabbitMQ](0002-rabbit.md).\n")})
+    git(repo.root, "checkout", "-q", "main")
+    git(repo.root, "merge", "-q", "--no-ff", "payments", "-m", "merge payments", when="2026-01-13")
+    git(repo.root, "merge", "-q", "--no-ff", "search", "-m", "merge search", when="2026-01-14")
+    code, report = check_json(repo.root)
+    assert code == 1 and {f["rule"] for f in report["findings"]} == {"duplicate-id"}
+    before = {p.name: p.read_bytes() for p in (repo.root / "decisions").iterdir()}
+
+    dry = run_cli("renumber", "--dry-run", cwd=repo.root)
+    assert dry.returncode == 0, dry.stderr
+    assert "would rename decisions/0002-rabbit.md -> decisions/0004-rabbit.md" in dry.stdout, dry.stdout
+    assert "would rename decisions/0003-queues.md -> decisions/0005-queues.md" in dry.stdout
+    assert "+depends_on: [ADR-0004]" in dry.stdout and "+Builds on [RabbitMQ](0004-rabbit.md)." in dry.stdout
+    assert {p.name: p.read_bytes() for p in (repo.root / "decisions").iterdir()} == before  # nothing written
+
+    done = run_cli("renumber", cwd=repo.root)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    names = sorted(p.name for p in (repo.root / "decisions").iterdir())
+    assert names == ["0001-record.md", "0002-kafka.md", "0003-topics.md", "0004-rabbit.md", "0005-queues.md"]
+    queues = (repo.root / "decisions" / "0005-queues.md").read_text()
+    assert "# 5. Queues" in queues and "depends_on: [ADR-0004]" in queues and "(0004-rabbit.md)" in queues
+    assert "depends_on: [ADR-0002]" in (repo.root / "decisions" / "0003-topics.md").read_text()  # kept its side
+    assert check_json(repo.root) == (0, check_json(repo.root)[1]) and check_json(repo.root)[1]["findings"] == []
+    again = run_cli("renumber", cwd=repo.root)
+    assert again.returncode == 0 and "nothing to renumber" in again.stdout
+
+
+def test_renumber_alone_outside_git_says_which_file_to_name(tmp_path):
+    from conftest import write_tree
+
+    project = write_tree(tmp_path / "p", {"mkdocs.yml": MKDOCS, "decisions/0002-a.md": _adr(2, "A"),
+                                          "decisions/0002-b.md": _adr(2, "B")})
+    result = run_cli("renumber", cwd=project)
+    assert result.returncode == 2 and "renumber one by name" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in (project / "decisions").iterdir()) == ["0002-a.md", "0002-b.md"]

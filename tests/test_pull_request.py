@@ -319,3 +319,24 @@ def test_renumber_alone_outside_git_says_which_file_to_name(tmp_path):
     result = run_cli("renumber", cwd=project)
     assert result.returncode == 2 and "renumber one by name" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in (project / "decisions").iterdir()) == ["0002-a.md", "0002-b.md"]
+
+
+def test_the_pre_commit_hook_with_args_checks_a_subfolder_project(tmp_path):
+    """pre-commit runs `entry` + `args` from the repository top level (pass_filenames: false)."""
+    import shlex
+
+    import yaml
+
+    from conftest import REPO
+
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", HANDBOOK)
+    for hook_id, expected in (("coherence-check", 1), ("coherence-check-strict", 1)):
+        hook = hooks[hook_id]
+        assert hook["pass_filenames"] is False
+        argv = shlex.split(hook["entry"])[1:] + ["handbook"]  # `coherence` is the installed script
+        result = run_cli(*argv, cwd=repo.root)
+        assert result.returncode == expected and "version-mismatch" in result.stdout, (hook_id, result.stderr)
+    documented = (REPO / "docs" / "adopting.md").read_text()
+    assert "args: [handbook]" in documented

@@ -340,3 +340,83 @@ def test_the_pre_commit_hook_with_args_checks_a_subfolder_project(tmp_path):
         assert result.returncode == expected and "version-mismatch" in result.stdout, (hook_id, result.stderr)
     documented = (REPO / "docs" / "adopting.md").read_text()
     assert "args: [handbook]" in documented
+
+
+# --- the GitHub Action's scripts and the GitLab job, run with the commands they call ---------
+
+def _bash(script: str, cwd: Path, env: dict[str, str]):
+    import os
+    import subprocess
+    import sys
+
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # `coherence` of this venv
+    return subprocess.run(["bash", "-e", "-c", script], cwd=cwd, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PATH": path, **env})
+
+
+def test_the_github_action_scripts_annotate_report_and_comment(tmp_path):
+    import yaml
+
+    from conftest import REPO
+
+    action = yaml.safe_load((REPO / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    steps = {step["name"]: step for step in action["runs"]["steps"]}
+    for step in steps.values():  # inputs reach scripts through env only: the scripts run as they are here
+        assert "${{" not in step.get("run", ""), step["name"]
+    repo = _history_repo(tmp_path / "repo")
+    repo.commit("2026-03-01", "new intent", {"docs/intents/checkout.md": dedent("""\
+        ---
+        kind: intent
+        status: draft
+        uses: [customer-profile@3]
+        ---
+        # Checkout
+        """)})
+    out, outputs = tmp_path / "runner", tmp_path / "github_output"
+    out.mkdir()
+    env = {"COHERENCE_PATH": ".", "COHERENCE_BASE_REV": "main", "NEW_ONLY": "true", "STRICT": "false",
+           "OUT": str(out), "GITHUB_OUTPUT": str(outputs)}
+    reports = _bash(steps["Reports"]["run"], repo.root, env)
+    assert reports.returncode == 0, reports.stderr
+    log = json.loads((out / "coherence.sarif").read_text())
+    jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(log)
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["version-mismatch"]  # new only
+    comment = (out / "coherence-comment.md").read_text()
+    assert comment.startswith("<!-- coherence-report -->\n### coherence: 1 errors")  # the marker the update finds
+    assert "## Coherence impact (against `main`)" in comment and "docs/intents/checkout.md" in comment
+    assert f"comment={out}/coherence-comment.md" in outputs.read_text()
+    assert '"body=@$BODY"' in steps["Comment on the pull request"]["run"]
+
+    check = _bash(steps["Check"]["run"], repo.root, env)
+    assert check.returncode == 1, check.stderr
+    assert check.stdout.startswith("::error file=docs/intents/checkout.md,line=4,title=coherence version-mismatch::")
+    assert check.stdout.count("::error") == 1 and "exit-code=1" in outputs.read_text()
+    clean = _bash(steps["Check"]["run"], repo.root, {**env, "GITHUB_OUTPUT": str(tmp_path / "o2"),
+                                                     "COHERENCE_BASE_REV": "HEAD"})
+    assert clean.returncode == 0 and "exit-code=0" in (tmp_path / "o2").read_text(), clean.stderr
+
+
+def test_the_documented_gitlab_job_writes_a_code_quality_report(tmp_path):
+    import re
+
+    import yaml
+
+    from conftest import REPO
+
+    adopting = (REPO / "docs" / "adopting.md").read_text()
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", adopting, re.S) if b.startswith("# .gitlab-ci.yml"))
+    job = yaml.safe_load(block)["coherence"]
+    assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", HANDBOOK)
+    project = repo.root / "handbook"
+    script = "\n".join(line for line in job["script"] if not line.startswith("pip install"))
+    result = _bash(script, project, {})
+    assert result.returncode == 1 and "version-mismatch" in result.stdout, result.stderr  # --strict fails the job
+    issues = json.loads((project / "gl-code-quality-report.json").read_text())
+    where = "handbook/docs/intents/edit-profile.md"
+    assert sorted((i["check_name"], i["severity"], i["location"]["path"], i["location"]["lines"]["begin"])
+                  for i in issues) == [("assumption-violated", "major", where, 8), ("version-mismatch", "major", where, 6)]
+    assert all(len(i["fingerprint"]) == 32 and "customer-profile" in i["description"] for i in issues)
+    assert "unknown-key" not in {i["check_name"] for i in issues}  # waived: not an issue

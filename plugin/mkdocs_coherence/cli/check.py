@@ -6,7 +6,7 @@ import argparse
 
 from mkdocs_coherence.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNKNOWN, fail, project_arguments, read_settings, shown
 
-FORMATS = ("text", "json", "github", "sarif", "markdown")
+FORMATS = ("text", "json", "github", "sarif", "markdown", "gitlab")
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -15,7 +15,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                                 "1 errors (or warnings with --strict or fail_on: warning), 2 when the answer is unknown.")
     project_arguments(check)
     check.add_argument("--format", choices=FORMATS, default="text",
-                       help="output format: text, json, github annotations, sarif (2.1.0), markdown (PR comment)")
+                       help="output format: text, json, github annotations, sarif (2.1.0), markdown (PR comment), "
+                       "gitlab (code-quality report)")
     check.add_argument("--base", metavar="REV", help="git revision to compare with (breaking changes, ADR numbers "
                        "the base gained meanwhile); default: the `base` option or COHERENCE_BASE")
     check.add_argument("--new-only", action="store_true",

@@ -138,6 +138,25 @@ def as_sarif(report: Report, places: Places = Places()) -> str:
     return json.dumps(sarif_log(report, places, docs_url()), indent=2, ensure_ascii=False)
 
 
+# --- GitLab code quality (the `codequality` report of a merge request) -----------------
+
+GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+
+
+def as_gitlab(report: Report, places: Places = Places()) -> str:
+    """GitLab's code-quality JSON: one issue per active finding (waived and settled ones are not
+    issues), paths from the repository top level, a finding about the whole tree on mkdocs.yml."""
+    issues = [{
+        "description": f"{finding.rule}: {finding.message}",
+        "check_name": finding.rule,
+        "fingerprint": fingerprint(finding),
+        "severity": GITLAB_SEVERITY[_severity(finding)],
+        "location": {"path": places.repo_path(finding.path),
+                     "lines": {"begin": finding.line if finding.path and finding.line else 1}},
+    } for finding in report.findings]
+    return json.dumps(issues, indent=2, ensure_ascii=False)
+
+
 # --- Markdown for a pull-request comment -----------------------------------------------
 
 _ICON = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟡 warning", Severity.INFO: "🔵 info"}

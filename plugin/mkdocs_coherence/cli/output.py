@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from mkdocs_coherence.core.config import Settings
 
-FORMATS = ("text", "json", "github", "sarif", "markdown")
+FORMATS = ("text", "json", "github", "sarif", "markdown", "gitlab")
 JSON_FORMAT_VERSION = 1
 
 
@@ -129,8 +129,8 @@ def as_github(report: Report, places: Places = Places()) -> str:
 
 def render(report: Report, fmt: str, settings: Settings | None = None) -> str:
     """The report in `fmt`; `settings` place github and sarif paths at the repository top level."""
-    from mkdocs_coherence.cli.ci_formats import as_markdown, as_sarif  # PR-workflow formats (issue 6)
+    from mkdocs_coherence.cli.ci_formats import as_gitlab, as_markdown, as_sarif  # PR-workflow formats
 
-    if fmt in ("github", "sarif"):
-        return {"github": as_github, "sarif": as_sarif}[fmt](report, Places.of(settings))
+    if fmt in ("github", "sarif", "gitlab"):
+        return {"github": as_github, "sarif": as_sarif, "gitlab": as_gitlab}[fmt](report, Places.of(settings))
     return {"text": as_text, "json": as_json, "markdown": as_markdown}[fmt](report)

@@ -181,8 +181,8 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(site):
     assert ("unknown-key", "warning", True) in levels  # waived: listed as suppressed, not hidden
     located = next(r for r in run["results"] if r["ruleId"] == "version-mismatch")
     assert located["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "docs/intents/a.md", "uriBaseId": "PROJECTROOT"}, "region": {"startLine": 3}}
-    assert run["originalUriBaseIds"]["PROJECTROOT"]["uri"] == project.resolve().as_uri() + "/"
+        "artifactLocation": {"uri": "docs/intents/a.md", "uriBaseId": "SRCROOT"}, "region": {"startLine": 3}}
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == project.resolve().as_uri() + "/"
 
 
 def test_an_invalid_sarif_log_fails_the_schema_so_the_test_can_fail():

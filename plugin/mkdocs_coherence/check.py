@@ -193,9 +193,6 @@ def check(settings: Settings, *, today: date | None = None, extra_rules=(), cach
 
 # --- the base revision (`check --base REV --new-only`) -----------------------------------
 
-BASE_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")  # what a check of the base reads
-
-
 def base_problem(settings: Settings, new_only: bool) -> str | None:
     """Why the base cannot be used (None when it can, or when none is asked for)."""
     if new_only and not settings.base:
@@ -212,42 +209,55 @@ def base_problem(settings: Settings, new_only: bool) -> str | None:
     return None
 
 
-def report_at(settings: Settings, revision: str) -> Report | None:
-    """The report of the same project as it was at `revision` (None when it had no mkdocs.yml
-    there). GitError when git cannot give that revision's files."""
+def report_at(settings: Settings, revision: str, today: date | None = None) -> Report | None:
+    """The report of the same project as the base revision itself gives it: checked in a
+    temporary work tree of `revision`, with that revision's own history (the same rules, the
+    same staleness), on the same day. None when it had no mkdocs.yml there. GitError when git
+    cannot give that revision."""
+    import shutil
+
     from mkdocs_coherence.core.config import read_mkdocs_yml
-    from mkdocs_coherence.core.git import exported_tree, toplevel
+    from mkdocs_coherence.core.git import checked_out, toplevel
 
     top = toplevel(settings.config_dir)
     config_rel = settings.config_dir.resolve().relative_to(top)
-    with exported_tree(top, revision, BASE_SUFFIXES) as folder:
-        root = folder / config_rel
-        config = next((root / n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
+    names = tuple(dict.fromkeys((settings.config_file.name if settings.config_file else "mkdocs.yml",
+                                 "mkdocs.yml", "mkdocs.yaml")))
+    with checked_out(top, revision) as tree:
+        root = tree / config_rel
+        config = next((root / n for n in names if (root / n).is_file()), None)
         if config is None:
             return None
+        cache = settings.config_dir / ".cache" / "coherence"  # fingerprints by blob id: valid for any revision
+        if cache.is_dir():
+            shutil.copytree(cache, root / ".cache" / "coherence", dirs_exist_ok=True)
         base_settings = dataclasses.replace(read_mkdocs_yml(config, settings.catalogue), base=None)
-        return check(base_settings, today=None)
+        return check(base_settings, today=today)
 
 
-def _same_finding(finding: Finding) -> tuple:
-    return (finding.rule, finding.path, finding.message)
+def finding_key(finding: Finding) -> tuple:
+    """What makes a finding the same one on the base and on the change: its rule, its file and
+    the documents it names, not its wording (a message names versions and dates that move)."""
+    return (finding.rule, finding.path or "", tuple(sorted(finding.ids)))
 
 
-def only_new(report: Report, settings: Settings) -> Report:
-    """The report limited to findings the base revision does not have (by rule, file and
-    message). GitError when the base revision's files cannot be read."""
-    base = report_at(settings, settings.base)
+def only_new(report: Report, settings: Settings, today: date | None = None) -> Report:
+    """The report limited to findings the base revision does not itself report (matched by
+    `finding_key`, as many times as the base has them). GitError when the base cannot be read."""
+    base = report_at(settings, settings.base, today)
     if base is None:
         return report
-    seen = Counter(_same_finding(f) for f in base.findings + base.waived)
+    seen = Counter(finding_key(f) for f in base.findings + base.waived + base.resolved)
 
     def fresh(findings: list[Finding]) -> list[Finding]:
         kept = []
         for finding in findings:
-            if seen[_same_finding(finding)] > 0:
-                seen[_same_finding(finding)] -= 1
+            key = finding_key(finding)
+            if seen[key] > 0:
+                seen[key] -= 1
             else:
                 kept.append(finding)
         return kept
 
-    return dataclasses.replace(report, findings=fresh(report.findings), waived=fresh(report.waived))
+    return dataclasses.replace(report, findings=fresh(report.findings), waived=fresh(report.waived),
+                               resolved=fresh(report.resolved))

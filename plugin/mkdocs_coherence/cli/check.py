@@ -6,28 +6,30 @@ import argparse
 
 from mkdocs_coherence.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNKNOWN, fail, project_arguments, read_settings, shown
 
-FORMATS = ("text", "json", "github", "sarif", "markdown")
+FORMATS = ("text", "json", "github", "sarif", "markdown", "gitlab")
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser("check", help="report findings without building the site",
                                 description="Report findings without building the site. Exit 0 clean, "
-                                "1 errors (or warnings with --strict), 2 when the answer is unknown.")
+                                "1 errors (or warnings with --strict or fail_on: warning), 2 when the answer is unknown.")
     project_arguments(check)
     check.add_argument("--format", choices=FORMATS, default="text",
-                       help="output format: text, json, github annotations, sarif (2.1.0), markdown (PR comment)")
+                       help="output format: text, json, github annotations, sarif (2.1.0), markdown (PR comment), "
+                       "gitlab (code-quality report)")
     check.add_argument("--base", metavar="REV", help="git revision to compare with (breaking changes, ADR numbers "
                        "the base gained meanwhile); default: the `base` option or COHERENCE_BASE")
     check.add_argument("--new-only", action="store_true",
                        help="with --base: report only findings the change introduces (not on the base revision)")
-    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too, as `mkdocs build --strict` "
+                       "fails on them (without it, the `fail_on` option decides, as for `mkdocs build`)")
     check.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from mkdocs_coherence.check import Verdict, base_problem, check, only_new
+    from mkdocs_coherence.check import base_problem, check, only_new
     from mkdocs_coherence.cli.output import render
     from mkdocs_coherence.core.git import GitError
 
@@ -54,6 +56,16 @@ def run(args: argparse.Namespace) -> int:
             report = only_new(report, settings)
         except GitError as error:
             return fail(f"base revision '{settings.base}' cannot be read ({error})")
-    print(render(report, args.format))
-    verdict = report.verdict("warning" if args.strict else "error")
-    return {Verdict.PASSING: EXIT_CLEAN, Verdict.FAILING: EXIT_FINDINGS, Verdict.UNKNOWN: EXIT_UNKNOWN}[verdict]
+    print(render(report, args.format, settings))
+    return exit_code(report, "warning" if args.strict else settings.fail_on)
+
+
+def exit_code(report, fail_on: str) -> int:
+    """One notion of failing, shared with `mkdocs build`: the `fail_on` option decides, and
+    `--strict` (of either command) makes warnings fail too. Whatever `fail_on` says, an answer
+    that is unknown (something unread, a rule crashed) is exit 2, never clean."""
+    from mkdocs_coherence.check import Verdict
+
+    if report.incomplete:
+        return EXIT_UNKNOWN
+    return EXIT_FINDINGS if report.verdict(fail_on) is Verdict.FAILING else EXIT_CLEAN

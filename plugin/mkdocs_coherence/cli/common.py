@@ -33,7 +33,9 @@ def project_arguments(command: argparse.ArgumentParser, positional: bool = True)
 
 
 def config_file(path: str, config: str | None) -> Path:
-    """The mkdocs.yml to read: --config, PATH itself, or PATH/mkdocs.yml; FileNotFoundError otherwise."""
+    """The mkdocs.yml to read: --config, PATH itself, or the nearest mkdocs.yml at or above PATH
+    within its git work tree (found upward, like git finds its repository: `coherence check`
+    works from any subfolder); FileNotFoundError otherwise."""
     from pathlib import Path
 
     if config:
@@ -41,10 +43,24 @@ def config_file(path: str, config: str | None) -> Path:
     candidate = Path(path)
     if candidate.is_file():
         return candidate
-    for name in CONFIG_NAMES:
-        if (candidate / name).is_file():
-            return candidate / name
-    raise FileNotFoundError(f"no mkdocs.yml in {candidate.resolve()}; pass the project folder or --config FILE")
+    for folder in _upward(candidate):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    raise FileNotFoundError(f"no mkdocs.yml in {candidate.resolve()} or above it in its git repository; "
+                            "pass the project folder or --config FILE")
+
+
+def _upward(folder: Path) -> list[Path]:
+    """`folder` and its parents up to the top of its git work tree (a folder holding `.git`);
+    outside git, `folder` alone: a mkdocs.yml of some unrelated folder above is never picked."""
+    start = folder.absolute()
+    chain = []
+    for candidate in (start, *start.parents):
+        chain.append(candidate)
+        if (candidate / ".git").exists():
+            return chain
+    return [start]
 
 
 def read_settings(args: argparse.Namespace) -> Settings:

@@ -22,14 +22,19 @@ def parser() -> argparse.ArgumentParser:
         prog="coherence",
         description="Check intents, contracts and decision records for broken contracts and conflicts.",
     )
-    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = main_parser.add_subparsers(dest="command", metavar="COMMAND", title="commands",
+                                          description="run `coherence COMMAND --help` for the options of one")
     for command in COMMANDS:
         command.add_parser(commands)
     return main_parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    main_parser = parser()
+    args = main_parser.parse_args(argv)
+    if args.command is None:  # `coherence` alone: what each command does, not a usage error
+        main_parser.print_help()
+        return EXIT_CLEAN
     try:
         return args.run(args)
     except KeyboardInterrupt:

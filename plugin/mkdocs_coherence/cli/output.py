@@ -3,13 +3,50 @@
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.site.escape import github_annotation, terminal_text
 
-FORMATS = ("text", "json", "github", "sarif", "markdown")
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from mkdocs_coherence.core.config import Settings
+
+FORMATS = ("text", "json", "github", "sarif", "markdown", "gitlab")
 JSON_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where CI looks for files: paths relative to the repository top level (DESIGN §9 v1.1),
+    not to the directory of mkdocs.yml, so annotations and code-scanning results attach when
+    mkdocs.yml lies in a subfolder. A finding about the whole tree points at mkdocs.yml."""
+
+    prefix: str = ""  # the directory of mkdocs.yml, relative to the top level ("" at the top)
+    config: str = "mkdocs.yml"  # the configuration file, relative to the directory of mkdocs.yml
+    top: Path | None = None  # the repository top level (the directory of mkdocs.yml outside git)
+
+    @classmethod
+    def of(cls, settings: Settings | None) -> Places:
+        if settings is None:
+            return cls()
+        from mkdocs_coherence.core.config import repository_root
+
+        top = repository_root(settings.config_dir)
+        prefix = os.path.relpath(settings.config_dir, top).replace(os.sep, "/")
+        config = settings.config_file.name if settings.config_file is not None else "mkdocs.yml"
+        return cls("" if prefix == "." else prefix, config, top)
+
+    def repo_path(self, path: str | None) -> str:
+        """A finding's path (relative to mkdocs.yml's directory; None: the whole tree) as CI sees it."""
+        path = path or self.config
+        if not self.prefix and not path.startswith(".."):
+            return path
+        return os.path.normpath(f"{self.prefix}/{path}" if self.prefix else path).replace(os.sep, "/")
 
 
 def summary(report: Report) -> dict:
@@ -75,24 +112,25 @@ def as_text(report: Report) -> str:
     return "\n".join(lines + [tail])
 
 
-def as_github(report: Report) -> str:
-    """GitHub Actions workflow commands: one annotation per finding (waived ones as notices)."""
+def as_github(report: Report, places: Places = Places()) -> str:
+    """GitHub Actions workflow commands: one annotation per finding (waived ones as notices),
+    with paths relative to the repository top level; a finding about the whole tree on mkdocs.yml."""
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
     for finding, waived in [(f, False) for f in report.findings] + [(f, True) for f in report.waived]:
-        props = []
-        if finding.path:
-            props.append(f"file={github_annotation(finding.path, in_property=True)}")
-            if finding.line:
-                props.append(f"line={finding.line}")
+        props = [f"file={github_annotation(places.repo_path(finding.path), in_property=True)}"]
+        if finding.path and finding.line:
+            props.append(f"line={finding.line}")
         props.append(f"title={github_annotation('coherence ' + finding.rule + (' (waived)' if waived else ''), in_property=True)}")
         kind = "notice" if waived else level[finding.severity]
         lines.append(f"::{kind} {','.join(props)}::{github_annotation(finding.message)}")
     return "\n".join(lines)
 
 
-def render(report: Report, fmt: str) -> str:
-    from mkdocs_coherence.cli.ci_formats import as_markdown, as_sarif  # PR-workflow formats (issue 6)
+def render(report: Report, fmt: str, settings: Settings | None = None) -> str:
+    """The report in `fmt`; `settings` place github and sarif paths at the repository top level."""
+    from mkdocs_coherence.cli.ci_formats import as_gitlab, as_markdown, as_sarif  # PR-workflow formats
 
-    return {"text": as_text, "json": as_json, "github": as_github, "sarif": as_sarif,
-            "markdown": as_markdown}[fmt](report)
+    if fmt in ("github", "sarif", "gitlab"):
+        return {"github": as_github, "sarif": as_sarif, "gitlab": as_gitlab}[fmt](report, Places.of(settings))
+    return {"text": as_text, "json": as_json, "markdown": as_markdown}[fmt](report)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tarfile
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,38 +47,28 @@ def toplevel(cwd: Path) -> Path:
 
 
 @contextmanager
-def exported_tree(top: Path, revision: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
-    """A temporary folder holding the files of `revision` whose names end in `suffixes`,
-    removed on exit. Ours alone: nothing of the user's is written."""
-    with tempfile.TemporaryDirectory(prefix="coherence-base-") as folder:
-        export_files(top, revision, Path(folder), suffixes)
-        yield Path(folder)
-
-
-def export_files(top: Path, revision: str, into: Path, suffixes: tuple[str, ...]) -> None:
-    """Copy the files of `revision` whose names end in `suffixes` (lower case) into `into`.
-
-    `into` must be a temporary folder the caller owns: this writes nothing of the user's.
-    The archive is streamed from one git process, so a large repository is never in memory."""
-    if shutil.which("git") is None:
-        raise GitError("git is not installed")
+def checked_out(top: Path, revision: str) -> Iterator[Path]:
+    """A temporary work tree of `revision` (`git worktree add --detach`), removed on exit: the
+    base of a pull request as it was, with its own first-parent history (HEAD is `revision`) and
+    every file (contract `source` artifacts, `governs` paths), so a check there reports what the
+    base itself reports. Ours alone: git records the work tree under .git/worktrees until it is
+    removed, and nothing of the user's files is touched."""
+    commit = verify_revision(top, revision)
+    folder = Path(tempfile.mkdtemp(prefix="coherence-base-"))
+    tree = folder / "tree"
     try:
-        process = subprocess.Popen(["git", "archive", "--format=tar", revision], cwd=top, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL)
-    except OSError as error:
-        raise GitError(f"git could not run: {error}") from None
-    try:
-        with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
-            for member in archive:
-                if member.isfile() and member.name.lower().endswith(suffixes):
-                    archive.extract(member, into, filter="data")
-    except tarfile.TarError as error:
-        raise GitError(f"git archive {revision} gave no readable archive ({error})") from None
+        run_git(top, "worktree", "add", "--detach", "--quiet", str(tree), commit)
+        yield tree
     finally:
-        process.stdout.close()
-        returncode = process.wait(timeout=GIT_TIMEOUT)
-    if returncode != 0:
-        raise GitError(f"git archive {revision} failed")
+        try:
+            run_git(top, "worktree", "remove", "--force", str(tree))
+        except GitError:
+            pass
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            run_git(top, "worktree", "prune")
+        except GitError:
+            pass
 
 
 class BlobReader:

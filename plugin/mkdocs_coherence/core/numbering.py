@@ -82,6 +82,29 @@ def base_decisions(settings: Settings, base: str) -> BaseDecisions:
     return found
 
 
+def merge_order(settings: Settings, paths: list[Path]) -> dict[Path, int | None]:
+    """When each file arrived on this branch: the rank, oldest first, of the first-parent commit of
+    HEAD that added it (a file a merge brought arrived with the merge), so larger is later; None
+    when it is not committed (the latest of all). One `git log`. BaseUnreadable outside git."""
+    top = Path(_git(settings.config_dir, "rev-parse", "--show-toplevel").strip()).resolve()
+    by_rel: dict[str, Path] = {}
+    for path in paths:
+        try:
+            by_rel[path.resolve().relative_to(top).as_posix()] = path
+        except ValueError:
+            continue  # outside this repository: no order
+    log = _git(top, "log", "--first-parent", "--diff-filter=A", "--no-renames", "--format=%x1e", "--name-only",
+               "HEAD", "--", *sorted(by_rel)) if by_rel else ""
+    commits = [chunk.split("\n") for chunk in log.split("\x1e")[1:]]
+    order: dict[Path, int | None] = dict.fromkeys(paths)
+    for age, names in enumerate(commits):  # newest first: the newest addition counts
+        for name in names:
+            path = by_rel.get(name.strip())
+            if path is not None and order[path] is None:
+                order[path] = len(commits) - age
+    return order
+
+
 def next_number(settings: Settings, extra: set[int] = frozenset(), folder: Path | None = None) -> int:
     """One more than the highest ADR number in the decisions folders (and `extra`)."""
     numbers = set(extra)

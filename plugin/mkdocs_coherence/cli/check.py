@@ -22,7 +22,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--new-only", action="store_true",
                        help="with --base: report only findings the change introduces (not on the base revision)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too, as `mkdocs build --strict` "
-                       "fails on them (without it, the `fail_on` option decides, as for `mkdocs build`)")
+                       "fails on them (so does `fail_on: warning`; `fail_on: never` lets only the build pass)")
     check.set_defaults(run=run)
 
 
@@ -57,13 +57,15 @@ def run(args: argparse.Namespace) -> int:
         except GitError as error:
             return fail(f"base revision '{settings.base}' cannot be read ({error})")
     print(render(report, args.format, settings))
-    return exit_code(report, "warning" if args.strict else settings.fail_on)
+    # `fail_on: warning` makes the check as strict as the build; `never` only lets the *site*
+    # publish a broken tree: the check still answers 1 on errors (DESIGN §9), so CI stays a gate.
+    return exit_code(report, "warning" if args.strict or settings.fail_on == "warning" else "error")
 
 
 def exit_code(report, fail_on: str) -> int:
-    """One notion of failing, shared with `mkdocs build`: the `fail_on` option decides, and
-    `--strict` (of either command) makes warnings fail too. Whatever `fail_on` says, an answer
-    that is unknown (something unread, a rule crashed) is exit 2, never clean."""
+    """One notion of failing, shared with `mkdocs build`: errors fail, and `--strict` (of either
+    command) or `fail_on: warning` makes warnings fail too. Whatever the threshold, an answer that
+    is unknown (something unread, a rule crashed) is exit 2, never clean."""
     from mkdocs_coherence.check import Verdict
 
     if report.incomplete:

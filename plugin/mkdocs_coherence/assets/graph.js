@@ -24,7 +24,7 @@
   var FONT_SIZE = 13; // label size in model units; the first paint is zoomed so it is >= 11 px on screen
   var READABLE_ZOOM = 0.9; // 13 px * 0.9 = 11.7 px
   var FONT = "-apple-system, BlinkMacSystemFont, \"Segoe UI\", Roboto, Helvetica, Arial, sans-serif";
-  var LINE_WIDTH = 170; // a label wraps at this width (model units)
+  var LINE_WIDTH = 110; // a label wraps at this width (model units)
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -110,7 +110,7 @@
     data.nodes.forEach(function (n) {
       ids[n.id] = true;
       var label = wrap(shortLabel(n.title === n.id ? n.id : n.id + ": " + n.title));
-      var pad = n.kind === "decision" ? 34 : 18; // a hexagon's sides cut into its label
+      var pad = n.kind === "decision" ? Math.round(label.width * 0.5) + 18 : 18; // a hexagon cuts into its label
       elements.push({ group: "nodes", data: {
         id: n.id, label: label.text, title: n.title, w: label.width + pad, h: label.lines * 17 + 12,
         kind: n.kind, status: n.effective_status || "(none)", url: n.url, summary: n.summary,
@@ -219,11 +219,18 @@
       });
       var linked = eles.not(lonely);
       if (linked.nodes().length > 1) {
-        var big = linked.nodes().length > LARGE;
-        linked.layout({ name: "cose", animate: false, randomize: true, fit: false, padding: 30,
-                        nodeDimensionsIncludeLabels: true, numIter: big ? 300 : 1000,
-                        nodeRepulsion: function () { return 4096; }, nodeOverlap: 20, gravity: 1,
-                        idealEdgeLength: function () { return 70; }, componentSpacing: 60 }).run();
+        var big = linked.nodes().length > 150;
+        var links = linked.not(linked.edges("[?conflict]"));
+        // Up to 150 documents: layers along the links (what is used sits below what uses it),
+        // the same picture on every load. Above: a force layout, cheaper than layering.
+        links.layout(big ? { name: "cose", animate: false, randomize: true, fit: false, numIter: 300,
+                             nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 4096; },
+                             idealEdgeLength: function () { return 70; }, componentSpacing: 60 }
+                         : { name: "breadthfirst", directed: true, fit: false, spacingFactor: 0.75,
+                             avoidOverlap: true, nodeDimensionsIncludeLabels: true, grid: false,
+                             boundingBox: { x1: 0, y1: 0, w: Math.max(cy.width() - 60, 500) / READABLE_ZOOM,
+                                           h: Math.max(cy.height() - 60, 360) / READABLE_ZOOM }
+                           }).run();
       } else if (linked.nodes().length === 1) {
         linked.nodes().position({ x: 0, y: 0 });
       }

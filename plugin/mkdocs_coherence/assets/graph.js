@@ -231,6 +231,7 @@
                              boundingBox: { x1: 0, y1: 0, w: Math.max(cy.width() - 60, 500) / READABLE_ZOOM,
                                            h: Math.max(cy.height() - 60, 360) / READABLE_ZOOM }
                            }).run();
+        if (!big) spreadLayers(linked.nodes());
       } else if (linked.nodes().length === 1) {
         linked.nodes().position({ x: 0, y: 0 });
       }
@@ -244,6 +245,24 @@
                       }).run();
       }
       frame(eles);
+    }
+
+    // Layering can leave wide labels touching: push the documents of each layer apart.
+    function spreadLayers(nodes) {
+      var layers = {};
+      nodes.forEach(function (n) { var y = Math.round(n.position("y")); (layers[y] = layers[y] || []).push(n); });
+      Object.keys(layers).forEach(function (y) {
+        var row = layers[y].sort(function (a, b) { return a.position("x") - b.position("x"); });
+        var centre = row.reduce(function (sum, n) { return sum + n.position("x"); }, 0) / row.length;
+        var base = row[0].position("x"), x = 0, xs = [];
+        row.forEach(function (n, i) {
+          if (i) x += (row[i - 1].data("w") + n.data("w")) / 2 + 24;
+          xs.push(Math.max(x, n.position("x") - base));
+          x = xs[i];
+        });
+        var shift = centre - (base + xs.reduce(function (a, b) { return a + b; }, 0) / row.length);
+        row.forEach(function (n, i) { n.position("x", base + xs[i] + shift); });
+      });
     }
 
     // Open at a readable size: fit the largest connected group, but never below the zoom at
@@ -295,7 +314,7 @@
 
     function neighbourhood(node, depth) {
       var set = node;
-      for (var i = 0; i < depth; i += 1) set = set.union(set.neighborhood());
+      for (var i = 0; i < depth; i += 1) set = set.union(set.connectedEdges("[!conflict]").connectedNodes());
       return set;
     }
 

@@ -328,3 +328,22 @@ def test_contract_catalogue_stays_small_for_hub_contracts(site):
     # The hub's own page still names every consumer.
     hub = (site_dir / "contracts" / "hub" / "index.html").read_text()
     assert all(f"Intent {index}<" in hub for index in range(60))
+
+
+def test_materials_status_icons_get_a_title_and_icon_per_status_unless_the_user_wrote_one(tmp_path):
+    project = write_tree(tmp_path / "status", {
+        "mkdocs.yml": "site_name: S\ntheme: material\nextra:\n  status:\n    draft: Our own words\n"
+                      "plugins:\n  - coherence:\n      fail_on: never\n",
+        "docs/index.md": "# S\n",
+        "docs/intents/a.md": "---\nstatus: draft\n---\n# A\n",
+        "docs/intents/b.md": "---\nstatus: shipped\n---\n# B\n",
+        "decisions/0001-c.md": "---\nstatus: superseded\ndate: 2026-01-01\nalternatives: [x]\n---\n# 1. C\n",
+    })
+    page = html(build(project), "intents/a")
+    titles = dict(re.findall(r'<span class="md-status md-status--([a-z]+)" title="([^"]*)"', page))
+    assert titles == {"draft": "Our own words", "shipped": "Shipped: delivered",
+                      "superseded": "Superseded: replaced by a later decision"}, titles
+    css = (project / "site" / "assets" / "coherence" / "coherence.css").read_text()
+    for status in ("active", "accepted", "shipped", "draft", "proposed", "superseded", "retired", "rejected",
+                   "abandoned"):  # deprecated keeps Material's own icon
+        assert re.search(rf"\.md-status--{status}::after[^{{]*\{{[^}}]*mask-image: var\(--coherence-status-", css), status

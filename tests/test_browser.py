@@ -264,40 +264,54 @@ def test_dark_scheme_restyles_the_graph(page, served):
     assert (light, dark) == ("rgb(232,245,233)", "rgb(27,58,30)")  # the contract fill, light and dark
 
 
-def test_graph_of_500_documents_stays_readable(tmp_path, page):
+def test_graph_of_2000_documents_opens_focused_and_readable(tmp_path, page):
     files = {}
-    for i in range(100):
+    for i in range(400):
         files[f"docs/contracts/c{i:03}.md"] = f"---\nversion: 1.0.0\nstatus: active\n---\n# Contract {i}\n"
-    for i in range(300):
-        uses = ", ".join(f"c{(i * 7 + k) % 100:03}@1" for k in range(2))
-        files[f"docs/intents/i{i:03}.md"] = f"---\nstatus: draft\nuses: [{uses}]\n---\n# Intent {i}\n"
-    for i in range(100):
+    for i in range(1200):
+        uses = ", ".join(f"c{(i * 7 + k) % 400:03}@1" for k in range(2))
+        files[f"docs/intents/i{i:04}.md"] = f"---\nstatus: draft\nuses: [{uses}]\n---\n# Intent {i}\n"
+    for i in range(400):
         files[f"decisions/{i + 1:04}-d.md"] = (f"---\nstatus: accepted\ndate: 2026-01-01\nalternatives: [x]\n"
-                                                f"affects: [c{i:03}, i{i * 3:03}]\n---\n# {i + 1}. Decision {i}\n")
+                                                f"affects: [c{i:03}, i{i * 3:04}]\n---\n# {i + 1}. Decision {i}\n")
     project = write_tree(tmp_path / "big", {"mkdocs.yml": "site_name: Big\ntheme: material\nnav: [index.md]\nplugins:\n"
                                             "  - coherence:\n      fail_on: never\n",
                                             "docs/index.md": "# Big\n", **files})
     site_dir = build(project)
     data = json.loads((site_dir / "graph.json").read_text())
-    assert len(data["nodes"]) == 500 and len(data["edges"]) == 800
+    assert len(data["nodes"]) == 2000 and len(data["edges"]) == 3200
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         started = time.monotonic()
         open_graph(page, f"http://127.0.0.1:{server.server_address[1]}/")
         seconds = time.monotonic() - started
-        assert page.evaluate("coherenceCy.nodes().length") == 500
-        assert page.evaluate("coherenceCy.edges().length") == 800
-        print(f"500 documents, 800 links: graph page ready in {seconds:.2f}s")
+        print(f"2000 documents, 3200 links: graph page ready in {seconds:.2f}s")
         assert seconds < 30, seconds
-        # Readable: the search narrows 500 to one, and focus shows only its neighbourhood.
+        # Every document and link is in the graph (none dropped), but it opens on one
+        # neighbourhood, readable: labels >= 11 px on screen, the stats say how to see all.
+        assert page.evaluate("coherenceCy.nodes().length") == 2000
+        assert page.evaluate("coherenceCy.edges('[!conflict]').length") == 3200
+        shown = visible_nodes(page)
+        assert 1 < len(shown) < 50, len(shown)
+        centre = page.evaluate("coherenceCy.nodes('.centre').map(n => n.id())")
+        assert len(centre) == 1 and set(shown) == {centre[0]} | {e["source"] for e in data["edges"] if e["target"] == centre[0]} \
+            | {e["target"] for e in data["edges"] if e["source"] == centre[0]}
+        assert page.evaluate("coherenceCy.zoom() * parseFloat(coherenceCy.nodes()[0].style('font-size'))") >= 11
+        assert f"focused on {centre[0]}" in page.locator(".coherence-graph-stats").inner_text()
+        # The search narrows 2,000 to one, and focus shows only its neighbourhood.
         page.locator(".coherence-graph-search").fill("c042")
         page.locator(".coherence-graph-search").press("Enter")
         shown = visible_nodes(page)
         expected = {"c042"} | {e["source"] for e in data["edges"] if e["target"] == "c042"}
         assert shown == sorted(expected)
-        zoom = page.evaluate("coherenceCy.zoom()")
-        assert zoom > 0.3  # focused: labels are large enough to read
+        assert page.evaluate("coherenceCy.zoom() * parseFloat(coherenceCy.nodes()[0].style('font-size'))") >= 11
+        # Show all draws every document and link.
+        started = time.monotonic()
+        page.locator(".coherence-graph-reset").click()
+        print(f"show all: {time.monotonic() - started:.2f}s")
+        assert len(visible_nodes(page)) == 2000
+        assert page.evaluate("coherenceCy.edges('[!conflict]').filter(e => e.visible()).length") == 3200
     finally:
         server.shutdown()
         server.server_close()

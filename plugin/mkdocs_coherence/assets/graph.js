@@ -221,17 +221,15 @@
       if (linked.nodes().length > 1) {
         var big = linked.nodes().length > 150;
         var links = linked.not(linked.edges("[?conflict]"));
-        // Up to 150 documents: layers along the links (what is used sits below what uses it),
-        // the same picture on every load. Above: a force layout, cheaper than layering.
-        links.layout(big ? { name: "cose", animate: false, randomize: true, fit: false, numIter: 300,
-                             nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 4096; },
-                             idealEdgeLength: function () { return 70; }, componentSpacing: 60 }
-                         : { name: "breadthfirst", directed: true, fit: false, spacingFactor: 0.75,
-                             avoidOverlap: true, nodeDimensionsIncludeLabels: true, grid: false,
-                             boundingBox: { x1: 0, y1: 0, w: Math.max(cy.width() - 60, 500) / READABLE_ZOOM,
-                                           h: Math.max(cy.height() - 60, 360) / READABLE_ZOOM }
-                           }).run();
-        if (!big) spreadLayers(linked.nodes());
+        // Layers along the links (what is used sits below what uses it), the same picture on
+        // every load and linear in the size of the graph. A small graph is packed into the
+        // canvas at a readable zoom; a large one takes the room it needs (pan and zoom).
+        var options = { name: "breadthfirst", directed: true, fit: false, spacingFactor: 0.75,
+                        avoidOverlap: !big, nodeDimensionsIncludeLabels: true, grid: false };
+        if (!big) options.boundingBox = { x1: 0, y1: 0, w: Math.max(cy.width() - 60, 500) / READABLE_ZOOM,
+                                          h: Math.max(cy.height() - 60, 360) / READABLE_ZOOM };
+        links.layout(options).run();
+        spreadLayers(linked.nodes());
       } else if (linked.nodes().length === 1) {
         linked.nodes().position({ x: 0, y: 0 });
       }

@@ -245,21 +245,30 @@
       frame(eles);
     }
 
-    // Layering can leave wide labels touching: push the documents of each layer apart.
+    // Layering can leave wide labels touching and a layer wider than the canvas: lay each
+    // layer out again as rows that fit the canvas at a readable zoom, layers one under another.
     function spreadLayers(nodes) {
       var layers = {};
       nodes.forEach(function (n) { var y = Math.round(n.position("y")); (layers[y] = layers[y] || []).push(n); });
-      Object.keys(layers).forEach(function (y) {
-        var row = layers[y].sort(function (a, b) { return a.position("x") - b.position("x"); });
-        var centre = row.reduce(function (sum, n) { return sum + n.position("x"); }, 0) / row.length;
-        var base = row[0].position("x"), x = 0, xs = [];
-        row.forEach(function (n, i) {
-          if (i) x += (row[i - 1].data("w") + n.data("w")) / 2 + 24;
-          xs.push(Math.max(x, n.position("x") - base));
-          x = xs[i];
+      var room = Math.max(cy.width() - 60, 480) / READABLE_ZOOM, gap = 24, top = 0;
+      Object.keys(layers).map(Number).sort(function (a, b) { return a - b; }).forEach(function (y) {
+        var layer = layers[y].sort(function (a, b) { return a.position("x") - b.position("x"); });
+        var rows = [[]], width = 0;
+        layer.forEach(function (n) {
+          if (rows[rows.length - 1].length && width + n.data("w") > room) { rows.push([]); width = 0; }
+          rows[rows.length - 1].push(n);
+          width += n.data("w") + gap;
         });
-        var shift = centre - (base + xs.reduce(function (a, b) { return a + b; }, 0) / row.length);
-        row.forEach(function (n, i) { n.position("x", base + xs[i] + shift); });
+        rows.forEach(function (row) {
+          var height = Math.max.apply(null, row.map(function (n) { return n.data("h"); }));
+          var total = row.reduce(function (sum, n) { return sum + n.data("w"); }, 0) + gap * (row.length - 1);
+          var x = -total / 2;
+          row.forEach(function (n) {
+            n.position({ x: x + n.data("w") / 2, y: top + height / 2 });
+            x += n.data("w") + gap;
+          });
+          top += height + (row === rows[rows.length - 1] ? 70 : 22);
+        });
       });
     }
 
@@ -272,9 +281,12 @@
       cy.fit(main, 30);
       var zoom = Math.min(Math.max(cy.zoom(), READABLE_ZOOM), 1.6);
       if (zoom !== cy.zoom()) {
-        var hub = main.nodes().max(function (n) { return n.degree(false); }).ele;
+        // Readable first: centred across, and from its top down when it is taller than the canvas.
+        var box = main.boundingBox();
         cy.zoom(zoom);
-        cy.center(zoom > READABLE_ZOOM ? main : hub);
+        var height = box.h * zoom;
+        cy.pan({ x: cy.width() / 2 - (box.x1 + box.w / 2) * zoom,
+                 y: height + 60 > cy.height() ? 30 - box.y1 * zoom : cy.height() / 2 - (box.y1 + box.h / 2) * zoom });
       }
     }
 

@@ -347,3 +347,13 @@ def test_materials_status_icons_get_a_title_and_icon_per_status_unless_the_user_
     for status in ("active", "accepted", "shipped", "draft", "proposed", "superseded", "retired", "rejected",
                    "abandoned"):  # deprecated keeps Material's own icon
         assert re.search(rf"\.md-status--{status}::after[^{{]*\{{[^}}]*mask-image: var\(--coherence-status-", css), status
+
+
+def test_panel_lists_errors_before_warnings_whatever_their_lines(example_site):
+    page = html(example_site, "intents/express-checkout")
+    findings = re.findall(r'class="[^"]*coherence-finding[^"]*"[^>]*data-rule="([a-z-]+)"|'
+                          r'data-rule="([a-z-]+)"[^>]*class="[^"]*coherence-finding', page)
+    rules = [a or b for a, b in findings]
+    # goal-conflict (a warning) is on line 3, above both errors (lines 19 and 21).
+    assert rules[:2] == ["version-mismatch", "assumption-violated"], rules
+    assert set(rules[2:]) == {"goal-conflict", "conflicting-assumptions"}, rules

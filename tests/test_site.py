@@ -265,9 +265,12 @@ def test_builtin_theme_builds_strictly_with_panels_and_pages(site):
     assert 'class="coherence-panel" data-coherence-id="edit" data-coherence-kind="intent"' in page and "<svg" in page
     assert 'href="../../assets/coherence/coherence.css"' in page
     graph = html(site_dir, "coherence/graph")
+    # The page loads graph.js, which loads cytoscape and the data named on the app element.
+    assert '<script src="../../assets/coherence/graph.js"></script>' in graph
+    assert 'data-data="../../assets/coherence/graph-data.js"' in graph
+    assert 'data-cytoscape="../../assets/coherence/vendor/cytoscape.min.js"' in graph
     for script in ("assets/coherence/vendor/cytoscape.min.js", "assets/coherence/graph-data.js",
                    "assets/coherence/graph.js"):
-        assert f'<script src="../../{script}"></script>' in graph
         assert (site_dir / script).is_file()
 
 

@@ -4,7 +4,7 @@
 
 Builds `examples/three-features` into a temporary folder (never into the repository),
 serves it on 127.0.0.1, and drives Debian's chromium through Playwright (no browser
-download): the overview, a document page (light and dark) and the graph. Needs
+download): the overview, a document page and the graph, in light and dark. Needs
 `pip install playwright` and `apt-get install chromium`.
 """
 
@@ -65,10 +65,11 @@ def main(output: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
+            server, base = serve(build_example(Path(tmp)))  # its palette follows the system scheme
             for dark in (False, True):
-                server, base = serve(build_example(Path(tmp), dark))
                 try:
-                    page = browser.new_page(viewport={"width": 1000, "height": 680})
+                    page = browser.new_page(viewport={"width": 1280, "height": 800},
+                                            color_scheme="dark" if dark else "light")
                     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                                else route.abort())  # no network: the theme's web font falls back
                     suffix = "-dark" if dark else ""
@@ -77,15 +78,15 @@ def main(output: Path) -> None:
                         page.screenshot(path=str(output / "overview.png"))
                     page.goto(base + "intents/inline-editing/")
                     page.screenshot(path=str(output / f"document{suffix}.png"))
-                    if not dark:
-                        page.goto(base + "coherence/graph/")
-                        page.wait_for_selector(".coherence-graph-app[data-ready]")
-                        page.locator(".coherence-graph-search").fill("customer")
-                        page.wait_for_timeout(300)
-                        page.screenshot(path=str(output / "graph.png"))
+                    page.goto(base + "coherence/graph/")
+                    page.wait_for_selector(".coherence-graph-app[data-ready]")
+                    page.locator(".coherence-graph-canvas").scroll_into_view_if_needed()
+                    page.wait_for_timeout(300)
+                    page.screenshot(path=str(output / f"graph{suffix}.png"))
                     page.close()
                 finally:
-                    server.shutdown()
+                    if dark:
+                        server.shutdown()
         finally:
             browser.close()
 

@@ -265,9 +265,12 @@ def test_builtin_theme_builds_strictly_with_panels_and_pages(site):
     assert 'class="coherence-panel" data-coherence-id="edit" data-coherence-kind="intent"' in page and "<svg" in page
     assert 'href="../../assets/coherence/coherence.css"' in page
     graph = html(site_dir, "coherence/graph")
+    # The page loads graph.js, which loads cytoscape and the data named on the app element.
+    assert '<script src="../../assets/coherence/graph.js"></script>' in graph
+    assert 'data-data="../../assets/coherence/graph-data.js"' in graph
+    assert 'data-cytoscape="../../assets/coherence/vendor/cytoscape.min.js"' in graph
     for script in ("assets/coherence/vendor/cytoscape.min.js", "assets/coherence/graph-data.js",
                    "assets/coherence/graph.js"):
-        assert f'<script src="../../{script}"></script>' in graph
         assert (site_dir / script).is_file()
 
 
@@ -328,3 +331,32 @@ def test_contract_catalogue_stays_small_for_hub_contracts(site):
     # The hub's own page still names every consumer.
     hub = (site_dir / "contracts" / "hub" / "index.html").read_text()
     assert all(f"Intent {index}<" in hub for index in range(60))
+
+
+def test_materials_status_icons_get_a_title_and_icon_per_status_unless_the_user_wrote_one(tmp_path):
+    project = write_tree(tmp_path / "status", {
+        "mkdocs.yml": "site_name: S\ntheme: material\nextra:\n  status:\n    draft: Our own words\n"
+                      "plugins:\n  - coherence:\n      fail_on: never\n",
+        "docs/index.md": "# S\n",
+        "docs/intents/a.md": "---\nstatus: draft\n---\n# A\n",
+        "docs/intents/b.md": "---\nstatus: shipped\n---\n# B\n",
+        "decisions/0001-c.md": "---\nstatus: superseded\ndate: 2026-01-01\nalternatives: [x]\n---\n# 1. C\n",
+    })
+    page = html(build(project), "intents/a")
+    titles = dict(re.findall(r'<span class="md-status md-status--([a-z]+)" title="([^"]*)"', page))
+    assert titles == {"draft": "Our own words", "shipped": "Shipped: delivered",
+                      "superseded": "Superseded: replaced by a later decision"}, titles
+    css = (project / "site" / "assets" / "coherence" / "coherence.css").read_text()
+    for status in ("active", "accepted", "shipped", "draft", "proposed", "superseded", "retired", "rejected",
+                   "abandoned"):  # deprecated keeps Material's own icon
+        assert re.search(rf"\.md-status--{status}::after[^{{]*\{{[^}}]*mask-image: var\(--coherence-status-", css), status
+
+
+def test_panel_lists_errors_before_warnings_whatever_their_lines(example_site):
+    page = html(example_site, "intents/express-checkout")
+    findings = re.findall(r'class="[^"]*coherence-finding[^"]*"[^>]*data-rule="([a-z-]+)"|'
+                          r'data-rule="([a-z-]+)"[^>]*class="[^"]*coherence-finding', page)
+    rules = [a or b for a, b in findings]
+    # goal-conflict (a warning) is on line 3, above both errors (lines 19 and 21).
+    assert rules[:2] == ["version-mismatch", "assumption-violated"], rules
+    assert set(rules[2:]) == {"goal-conflict", "conflicting-assumptions"}, rules

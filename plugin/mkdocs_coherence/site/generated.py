@@ -26,6 +26,32 @@ ASSETS = (("coherence.css", ("assets", "coherence.css")), ("graph.js", ("assets"
           ("cytoscape.LICENSE", ("assets", "vendor", "cytoscape.LICENSE")))  # name -> file in the package
 
 
+# mkdocs-material shows a page's `status:` as an icon in the navigation (its page-status
+# feature) with the title it finds in `extra.status`; without one, every status is the same
+# unexplained icon. These are the titles for the lifecycles of DESIGN §4; the icons are in
+# coherence.css (`.md-status--accepted` ...). A title the user wrote in `extra.status` wins.
+STATUS_TITLES = {
+    "draft": "Draft: being written, not agreed yet",
+    "proposed": "Proposed: a decision under discussion",
+    "active": "Active: in force, or being built",
+    "accepted": "Accepted: a decision in force",
+    "shipped": "Shipped: delivered",
+    "deprecated": "Deprecated: still in force, on its way out",
+    "superseded": "Superseded: replaced by a later decision",
+    "retired": "Retired: no longer in force",
+    "rejected": "Rejected: a decision not taken",
+    "abandoned": "Abandoned: work stopped",
+}
+
+
+def status_titles(configured: Any) -> dict[str, str]:
+    """`extra.status` with a title for every lifecycle status the user left undefined."""
+    titles = dict(STATUS_TITLES)
+    if isinstance(configured, dict):
+        titles.update(configured)
+    return titles
+
+
 def nav_section(nav: Any) -> dict | None:
     """The nav section of the generated pages to append to the user's nav; None when there is
     no nav (MkDocs lists every page) or it already names one of them."""

@@ -91,6 +91,7 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
     incoming = [link(edge, edge.source) for edge in graph.in_edges(document.id)]
     unresolved = graph.unresolved_of.get(document.id, []) if index.get(document.id) is document else []
     findings, waived, resolved = report.about(document)
+    findings = sorted(findings, key=lambda f: -f.severity)  # errors first, then by line (a stable sort)
     categories = [category(f) for f in findings]
     values = document.values
     facts = [(name, values.get(name)) for name in ("version", "goal", "risk", "decides", "date")]

@@ -135,3 +135,22 @@ def mkdocs_serve(project: Path):
     finally:
         process.terminate()
         served.output = process.communicate(timeout=15)[0]
+
+
+# A contract and an intent that uses it, shared by the rule tests (tests/rules/, tests/test_rules_end_to_end.py).
+CONTRACT = """\
+---
+version: "2.1.0"
+status: {status}
+owners: [identity]
+defines:
+  customer.status: [active, suspended, closed]
+  profile.edit_mode: inline
+---
+# Customer profile
+"""
+
+
+def intent(uses: str = "[customer-profile@2]", assumes: str = "", status: str = "active", extra: str = "") -> str:
+    return (f"---\nstatus: {status}\nowners: [web]\nuses: {uses}\n{assumes}{extra}"
+            "success: [{metric: conversion, target: '>= 3%'}]\n---\n# Intent\n")

@@ -4,23 +4,7 @@ from __future__ import annotations
 
 import pytest
 from harness import Case, check_tree
-
-CONTRACT = """\
----
-version: "2.1.0"
-status: {status}
-owners: [identity]
-defines:
-  customer.status: [active, suspended, closed]
-  profile.edit_mode: inline
----
-# Customer profile
-"""
-
-
-def intent(uses: str = "[customer-profile@2]", assumes: str = "", status: str = "active", extra: str = "") -> str:
-    return (f"---\nstatus: {status}\nowners: [web]\nuses: {uses}\n{assumes}{extra}"
-            "success: [{metric: conversion, target: '>= 3%'}]\n---\n# Intent\n")
+from conftest import CONTRACT, intent  # the customer contract and an intent that uses it
 
 
 def findings(report, rule):

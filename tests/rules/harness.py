@@ -69,3 +69,18 @@ class Case:
     def verify(self, tmp_path: Path) -> None:
         assert self.findings(self.fires, tmp_path / "fires"), f"{self.slug} should fire on its fixture"
         assert self.findings(self.silent, tmp_path / "silent") == [], f"{self.slug} should stay silent"
+
+
+# Small documents the rule families share: an intent with a goal that uses `customer@1`, an
+# accepted decision, and the findings of one rule.
+def goal_intent(goal: str, *, status: str = "active", extra: str = "", uses: str = "[customer@1]") -> str:
+    return (f"---\nstatus: {status}\ngoal: {goal}\nowners: [a]\nuses: {uses}\n"
+            f"success: [{{metric: m, target: '>= 1%'}}]\n{extra}---\n# Intent\n")
+
+
+def decision(extra: str, status: str = "accepted") -> str:
+    return f"---\nstatus: {status}\nalternatives: [x]\n{extra}---\n# Decision\n"
+
+
+def found(report, rule=None):
+    return [f for f in report["findings"] if rule is None or f["rule"] == rule]

@@ -3,20 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from harness import Case, check_tree
-
-def intent(goal: str, *, status: str = "active", extra: str = "", uses: str = "[customer@1]") -> str:
-    return (f"---\nstatus: {status}\ngoal: {goal}\nowners: [a]\nuses: {uses}\n"
-            f"success: [{{metric: m, target: '>= 1%'}}]\n{extra}---\n# Intent\n")
-
-
-def decision(extra: str, status: str = "accepted") -> str:
-    return f"---\nstatus: {status}\nalternatives: [x]\n{extra}---\n# Decision\n"
-
-
-def found(report, rule=None):
-    return [f for f in report["findings"] if rule is None or f["rule"] == rule]
-
+from harness import Case, check_tree, goal_intent as intent, decision, found
 
 CASES = [
     Case("relitigation",

@@ -3,16 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from harness import Case, check_tree
-
-def intent(goal: str, *, status: str = "active", extra: str = "", uses: str = "[customer@1]") -> str:
-    return (f"---\nstatus: {status}\ngoal: {goal}\nowners: [a]\nuses: {uses}\n"
-            f"success: [{{metric: m, target: '>= 1%'}}]\n{extra}---\n# Intent\n")
-
-
-def found(report, rule=None):
-    return [f for f in report["findings"] if rule is None or f["rule"] == rule]
-
+from harness import Case, check_tree, goal_intent as intent, found
 
 PAYMENTS = "---\nversion: 1.0.0\nstatus: active\nrisk: high\ndefines:\n  payment.unit: minor\n---\n# Payments\n"
 READY = intent("g", uses="[]", extra="monitoring: dashboards\nrollback: flag off\n").replace("owners: [a]",

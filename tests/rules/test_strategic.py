@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import run_cli, write_tree
-from harness import Case, check_tree
+from harness import Case, check_tree, decision, found
 
 CONTRACT = "---\nversion: '1.0.0'\nstatus: active\ndefines:\n  customer.status: [active, closed]\n---\n# Customer\n"
 
@@ -13,14 +13,6 @@ def intent(goal: str, *, status: str = "active", extra: str = "", uses: str = "[
            key: str = "changes") -> str:
     return (f"---\nstatus: {status}\ngoal: {goal}\nowners: [a]\n{key}: {uses}\n"
             f"success: [{{metric: m, target: '>= 1%'}}]\n{extra}---\n# Intent\n")
-
-
-def decision(extra: str, status: str = "accepted") -> str:
-    return f"---\nstatus: {status}\nalternatives: [x]\n{extra}---\n# Decision\n"
-
-
-def found(report, rule=None):
-    return [f for f in report["findings"] if rule is None or f["rule"] == rule]
 
 
 GOAL_TREE = {

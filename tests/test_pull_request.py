@@ -141,6 +141,10 @@ def test_sarif_rules_carry_their_own_help_and_a_link_to_their_tier(tmp_path):
 
 # --- check --base REV --new-only: compared with what the base itself reports ----------------
 
+# What a pull request adds: an intent pinning a major version the contract does not have.
+MISMATCHED_INTENT = "---\nkind: intent\nstatus: draft\nuses: [customer-profile@3]\n---\n# Checkout\n"
+
+
 def _history_repo(root: Path) -> Repo:
     """A base whose findings come from git history: the intent was last committed before the
     contract changed what it defines, so it is stale (`reviewed` defaults to its last commit)."""
@@ -172,14 +176,7 @@ def test_a_pull_request_that_changes_nothing_reports_nothing_new(tmp_path):
 
 def test_a_pull_request_that_adds_one_version_mismatch_reports_exactly_that_one(tmp_path):
     repo = _history_repo(tmp_path / "repo")
-    repo.commit("2026-03-01", "new intent", {"docs/intents/checkout.md": dedent("""\
-        ---
-        kind: intent
-        status: draft
-        uses: [customer-profile@3]
-        ---
-        # Checkout
-        """)})
+    repo.commit("2026-03-01", "new intent", {"docs/intents/checkout.md": MISMATCHED_INTENT})
     code, fresh = check_json(repo.root, "--base", "main", "--new-only")
     assert code == 1 and _rules(fresh) == [("version-mismatch", "docs/intents/checkout.md")], fresh
     result = run_cli("check", str(repo.root), "--base", "nope", "--new-only")
@@ -367,14 +364,7 @@ def test_the_github_action_scripts_annotate_report_and_comment(tmp_path):
     for step in steps.values():  # inputs reach scripts through env only: the scripts run as they are here
         assert "${{" not in step.get("run", ""), step["name"]
     repo = _history_repo(tmp_path / "repo")
-    repo.commit("2026-03-01", "new intent", {"docs/intents/checkout.md": dedent("""\
-        ---
-        kind: intent
-        status: draft
-        uses: [customer-profile@3]
-        ---
-        # Checkout
-        """)})
+    repo.commit("2026-03-01", "new intent", {"docs/intents/checkout.md": MISMATCHED_INTENT})
     out, outputs = tmp_path / "runner", tmp_path / "github_output"
     out.mkdir()
     env = {"COHERENCE_PATH": ".", "COHERENCE_BASE_REV": "main", "NEW_ONLY": "true", "STRICT": "false",

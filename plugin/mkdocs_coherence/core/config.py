@@ -357,27 +357,22 @@ def _read_config_text(path: Path, limits: Limits) -> str:
 
 
 def _measure(text: str, path: Path, limits: Limits) -> bool:
-    """Count values and nesting from the parser's events (no tree is built, so nothing deep or
-    huge is ever composed: libyaml's composer recurses and would crash on deep nesting).
-    Raise ConfigError past a limit; True when the file uses aliases (checked once composed)."""
-    values = depth = 0
-    aliases = False
-    for event in yaml.parse(text, Loader=_TolerantLoader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            values, depth = values + 1, depth + 1
-            if depth > limits.nesting_depth:
-                raise ConfigError("config", f"{path} nests lists and mappings more than {limits.nesting_depth} "
-                                  "levels deep, the limit for a configuration file; it is not read")
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-        elif isinstance(event, yaml.ScalarEvent):
-            values += 1
-        elif isinstance(event, yaml.AliasEvent):
-            values, aliases = values + 1, True
-        if values > limits.expanded_nodes:
-            raise ConfigError("config", f"{path} holds more than {limits.expanded_nodes:,} values, the limit for a "
-                              "configuration file; it is not read")
-    return aliases
+    """Count values and nesting from the parser's events, before any tree is built. Raise
+    ConfigError past a limit; True when the file uses aliases (checked once composed)."""
+    from mkdocs_coherence.core.loader.yaml_block import _ExpansionTooLarge, _TooDeep, measure_events
+
+    try:
+        return measure_events(text, _TolerantLoader, limits.nesting_depth, limits.expanded_nodes)
+    except _TooDeep:
+        raise ConfigError("config", _too_deep(path, limits)) from None
+    except _ExpansionTooLarge:
+        raise ConfigError("config", f"{path} holds more than {limits.expanded_nodes:,} values, the limit for a "
+                          "configuration file; it is not read") from None
+
+
+def _too_deep(path: Path, limits: Limits) -> str:
+    return (f"{path} nests lists and mappings more than {limits.nesting_depth} levels deep, the limit for a "
+            "configuration file; it is not read")
 
 
 def _parse_config(text: str, path: Path, limits: Limits = CONFIG_LIMITS) -> Any:
@@ -414,9 +409,10 @@ def _load_yaml_file(path: Path, seen: tuple[Path, ...] = ()) -> dict:
         error.unread = error.unread or path
         raise
     except (yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError) as error:
-        if "exceeded maximum nesting depth" in str(error):  # PyYAML >= 6.0.4 stops deep flow nesting itself
-            raise ConfigError("config", f"{path} nests lists and mappings more than {CONFIG_LIMITS.nesting_depth} "
-                              "levels deep, the limit for a configuration file; it is not read", path) from None
+        from mkdocs_coherence.core.loader.yaml_block import NESTING_LIMIT_MESSAGE
+
+        if NESTING_LIMIT_MESSAGE in str(error):  # PyYAML >= 6.0.4 stops deep flow nesting itself
+            raise ConfigError("config", _too_deep(path, CONFIG_LIMITS), path) from None
         what = " ".join(str(error).split())
         raise ConfigError("config", f"{path} is not valid YAML: {what}", path) from None
     if not isinstance(data, dict):

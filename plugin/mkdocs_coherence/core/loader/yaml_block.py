@@ -86,7 +86,7 @@ def _may_nest_deeper(block: str, depth: int) -> bool:
 
 
 # What PyYAML (6.0.4 and later) says when its scanner meets more nested `[`/`{` than it allows.
-_NESTING_LIMIT = "exceeded maximum nesting depth"
+NESTING_LIMIT_MESSAGE = "exceeded maximum nesting depth"
 
 
 def _too_deep(limits: Limits) -> str:
@@ -94,17 +94,27 @@ def _too_deep(limits: Limits) -> str:
             "(option limits.nesting_depth); flatten it")
 
 
-def _check_event_depth(block: str, limit: int) -> None:
-    """Raise _TooDeep when lists and mappings nest more than `limit` levels (parser events
-    only: nothing is composed, so nothing recurses)."""
-    depth = 0
-    for event in yaml.parse(block, Loader=_SafeLoader):
+def measure_events(text: str, loader: type, depth_limit: int, value_limit: int | None = None) -> bool:
+    """Measure YAML from the parser's events alone: nothing is composed, so nothing recurses
+    (libyaml's composer would crash the process on deep nesting). Raise _TooDeep past
+    `depth_limit` levels of lists and mappings, _ExpansionTooLarge past `value_limit` values
+    (when given); True when the text uses aliases (their expansion is checked once composed)."""
+    values = depth = 0
+    aliases = False
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > limit:
+            values, depth = values + 1, depth + 1
+            if depth > depth_limit:
                 raise _TooDeep
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+        elif isinstance(event, yaml.ScalarEvent):
+            values += 1
+        elif isinstance(event, yaml.AliasEvent):
+            values, aliases = values + 1, True
+        if value_limit is not None and values > value_limit:
+            raise _ExpansionTooLarge
+    return aliases
 
 
 def _record_positions(root: yaml.MappingNode, first_line: int) -> Positions:
@@ -294,7 +304,7 @@ def parse_yaml_block(source: Source, block: str, first_line: int, limits: Limits
         # any Python check could run. Where the cheap bound allows deep nesting, measure it
         # from the parser's events first (iterative), and never compose what is too deep.
         if _may_nest_deeper(block, limits.nesting_depth):
-            _check_event_depth(block, limits.nesting_depth)
+            measure_events(block, _SafeLoader, limits.nesting_depth)
         node = loader.get_single_node()
         if node is None:
             source.problem("front-matter is empty; remove the `---` lines or add keys", first_line - 1)
@@ -323,7 +333,7 @@ def parse_yaml_block(source: Source, block: str, first_line: int, limits: Limits
         source.problem(f"YAML tag {tag} is not allowed (tags never construct objects here); remove it", line)
         return
     except yaml.MarkedYAMLError as error:
-        if _NESTING_LIMIT in str(error.problem):  # PyYAML >= 6.0.4 stops deep flow nesting itself
+        if NESTING_LIMIT_MESSAGE in str(error.problem):  # PyYAML >= 6.0.4 stops deep flow nesting itself
             source.problem(_too_deep(limits), first_line)
             return
         mark = error.problem_mark or error.context_mark

@@ -91,7 +91,7 @@ def default_prefix(path: str, pointer: str, schema: Any) -> str:
 
 def _parse(data: bytes, name: str, limits: Limits) -> Any:
     from mkdocs_coherence.core.loader.yaml_block import (
-        _check_event_depth, _check_expansion, _ExpansionTooLarge, _RecursiveAlias, _SafeLoader, _TooDeep)
+        _check_expansion, _ExpansionTooLarge, _RecursiveAlias, _SafeLoader, _TooDeep, measure_events)
 
     if len(data) > limits.file_bytes:
         raise ArtifactError(f"{name} is {len(data):,} bytes, over the limit of {limits.file_bytes:,} (option "
@@ -111,7 +111,7 @@ def _parse(data: bytes, name: str, limits: Limits) -> Any:
         _bounded_json(value, name, depth, nodes)
         return value
     try:
-        _check_event_depth(text, depth)
+        measure_events(text, _SafeLoader, depth)
         root = yaml.compose(text, Loader=_SafeLoader)
         if root is None:
             return None

@@ -186,6 +186,10 @@ def check(settings: Settings, *, today: date | None = None, extra_rules=(), cach
         corpus = load_corpus(settings, cache=cache)
         graph = build_graph(corpus)
         rule_findings, crashed = _run_rules(Context(corpus, graph, settings, today), extra_rules)
+        if corpus.external:  # imported documents are read-only: their own problems are their owners'
+            from mkdocs_coherence.core.imports import keep_local
+
+            rule_findings = keep_local(rule_findings, corpus)
         by_path = {document.rel: document for document in corpus.documents}
         active, waived, resolved = _grade_and_waive(corpus.findings + rule_findings, settings, by_path, today)
     return Report(corpus, graph, active, waived, crashed, resolved)

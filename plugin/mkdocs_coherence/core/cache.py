@@ -51,3 +51,20 @@ class BlobCache:
         except OSError:
             pass  # a read-only tree: the cache is an optimisation only
 
+
+
+def store_import(body_file: Path, meta_file: Path, body: bytes, meta: dict) -> None:
+    """Keep an imported graph.json and its ETag (core/imports.py): written whole or not at all; a
+    tree that cannot be written to only loses the offline copy."""
+    try:
+        body_file.parent.mkdir(parents=True, exist_ok=True)
+        ignore = body_file.parent.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        for target, data in ((body_file, body), (meta_file, json.dumps(meta).encode("utf-8"))):
+            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temp, target)
+    except OSError:
+        pass

@@ -26,9 +26,31 @@ RULE_LEVELS = ("error", "warning", "info", "off")
 DEFAULT_GATES: dict[str, tuple[str, ...]] = {"high": ("rollback", "monitoring", "owners>=2")}
 GATE_REQUIREMENT = re.compile(r"^(?P<key>[a-z_][a-z0-9_-]*)(?:\s*>=\s*(?P<count>\d{1,9}))?$")
 OPTIONS = ("folders", "rules", "gates", "outcome_grace", "fail_on", "base", "limits", "statuses", "date_order",
-           "risk_floor")
+           "risk_floor", "imports", "exports_to")
 RISK_TIERS = ("low", "medium", "high")  # in rank order; tiers named in `gates` rank above them
 LIMIT_NAMES = tuple(Limits.__dataclass_fields__)
+
+
+PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+IMPORT_KEYS = ("graph", "site", "timeout", "max_bytes")
+DEFAULT_IMPORT_TIMEOUT = 10.0  # seconds, per request
+DEFAULT_IMPORT_BYTES = 20_000_000  # a graph.json of 10,000 documents is ~15 MB
+
+
+@dataclass(frozen=True)
+class Import:
+    """One entry of `imports`: project name -> its graph.json (a path relative to mkdocs.yml, or a
+    URL), the site its pages live on (default: the graph's own folder, or its `site_url`)."""
+
+    project: str
+    graph: str
+    site: str | None = None
+    timeout: float = DEFAULT_IMPORT_TIMEOUT
+    max_bytes: int = DEFAULT_IMPORT_BYTES
+
+    @property
+    def is_url(self) -> bool:
+        return "://" in self.graph
 
 
 class ConfigError(Exception):
@@ -58,6 +80,8 @@ class Settings:
     configured_folders: frozenset[Path] = frozenset()
     config_file: Path | None = None  # the mkdocs.yml read, for findings about the configuration
     risk_floor_areas: dict[str, str] = field(default_factory=dict)  # area -> the lowest risk tier of its intents
+    imports: tuple[Import, ...] = ()  # other projects' published graph.json (core/imports.py)
+    exports_to: tuple[str, ...] = ()  # the graph.json of projects known to import this one (for `impact`)
 
     @property
     def risk_tiers(self) -> tuple[str, ...]:
@@ -212,8 +236,73 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
 
     floors = _risk_floor(options.get("risk_floor"), ranked_risks(gates))
 
+    imports = _imports(options.get("imports"))
+    exports_to = _exports_to(options.get("exports_to"))
+
     return Settings(config_dir, docs_dir, folders, catalogue, severities, gates, days, fail_on, base, limits, reading,
-                    configured, Path(config_file) if config_file is not None else None, floors)
+                    configured, Path(config_file) if config_file is not None else None, floors, imports, exports_to)
+
+
+def _location(option: str, text: Any, what: str) -> str:
+    """A path relative to mkdocs.yml, or an https:// URL (http:// only for this machine)."""
+    if not isinstance(text, str) or not text.strip() or any(ord(char) < 32 for char in text):
+        raise ConfigError(option, f"{what} must be a path relative to mkdocs.yml or an https:// URL, not {text!r}")
+    text = text.strip()
+    if "://" in text:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(text)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+            raise ConfigError(option, f"{what} '{text}': only https:// URLs are read (http:// only for 127.0.0.1, "
+                              "localhost or ::1, e.g. a local mirror); or give a path relative to mkdocs.yml")
+    return text
+
+
+def _imports(raw: Any) -> tuple[Import, ...]:
+    """`imports: {payments: ../payments/site/graph.json}` or `{payments: {graph: URL, site: URL,
+    timeout: 10, max_bytes: 20000000}}`."""
+    if raw is None:
+        return ()
+    example = "e.g. {payments: ../payments/site/graph.json}"
+    if not isinstance(raw, Mapping):
+        raise ConfigError("imports", f"must map a project name to its graph.json (path or https:// URL), {example}")
+    found = []
+    for name, entry in raw.items():
+        if not isinstance(name, str) or not PROJECT_NAME.match(name):
+            raise ConfigError("imports", f"project name {name!r} must be letters, digits, '.', '_' or '-' (it prefixes "
+                              f"references: name:id), {example}")
+        if not isinstance(entry, Mapping):
+            entry = {"graph": entry}
+        unknown = [str(key) for key in entry if key not in IMPORT_KEYS]
+        if unknown:
+            raise ConfigError("imports", f"project '{name}': unknown key '{unknown[0]}'"
+                              f"{_did_you_mean(unknown[0], IMPORT_KEYS)}; keys are {_allowed(IMPORT_KEYS)}")
+        graph = _location("imports", entry.get("graph"), f"project '{name}': graph")
+        site = entry.get("site")
+        if site is not None:
+            site = _location("imports", site, f"project '{name}': site")
+        timeout = entry.get("timeout", DEFAULT_IMPORT_TIMEOUT)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
+            raise ConfigError("imports", f"project '{name}': timeout must be a number of seconds in (0, 600], "
+                              f"not {timeout!r}")
+        max_bytes = entry.get("max_bytes", DEFAULT_IMPORT_BYTES)
+        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+            raise ConfigError("imports", f"project '{name}': max_bytes must be a positive whole number, not {max_bytes!r}")
+        found.append(Import(name, graph, site, float(timeout), max_bytes))
+    return tuple(found)
+
+
+def _exports_to(raw: Any) -> tuple[str, ...]:
+    """`exports_to: [../checkout/site/graph.json, https://checkout.example.com/graph.json]`."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise ConfigError("exports_to", "must list the graph.json (paths or https:// URLs) of projects that import "
+                          "this one, e.g. [../checkout/site/graph.json]")
+    return tuple(_location("exports_to", item, "item") for item in raw)
 
 
 def _folders(raw: Any, config_dir: Path) -> dict[Path, str]:

@@ -260,6 +260,10 @@ def load_corpus(settings: Settings, paths: list[Path] | None = None, cache: Sour
             corpus.unreadable.append(rel)
         elif document is not None:
             corpus.documents.append(document)
+    if settings.imports and paths is None:  # the whole tree: other projects' documents too
+        from mkdocs_coherence.core.imports import load_imports
+
+        load_imports(settings, corpus)
     return corpus
 
 

@@ -150,9 +150,11 @@ _STATED_BY_THE_OLDER = {"superseded_by": "supersedes", "amended_by": "amends"}
 
 def build_graph(corpus: Corpus) -> Graph:
     index = corpus.by_id()
+    for external in corpus.external:  # imported (`project:id`): read-only, after the local documents
+        index.setdefault(external.id, external)
     result = Graph(index, succ={i: {} for i in index}, pred={i: {} for i in index})
     by_path: dict[str, Document] | None = None  # built on the first path reference: it stats every file
-    for document in corpus.documents:
+    for document in (*corpus.documents, *corpus.external):
         if index.get(document.id) is not document:
             continue  # a duplicate id: its edges would be attributed to the wrong node
         for reference in document.references:
@@ -162,7 +164,8 @@ def build_graph(corpus: Corpus) -> Graph:
                     by_path = _path_index(corpus.documents)
                 target = _resolve(reference, document, index, by_path)
             if target is None:
-                result.unresolved.append((document, reference))
+                if document.external is None:  # an import's own loose ends are its owners' to report
+                    result.unresolved.append((document, reference))
                 continue
             reference.resolved = target.id
             if reference.key in _STATED_BY_THE_OLDER:  # stated on the old decision: the edge runs new -> old

@@ -34,6 +34,16 @@ class Reference:
         return self.range.contains(version)
 
 
+@dataclass(frozen=True, slots=True)
+class External:
+    """Where an imported document comes from: the project it belongs to (`imports:` key) and its
+    page on that project's site (absolute, or None when the import gives no site to link to)."""
+
+    project: str
+    url: str | None = None
+    facts_known: bool = True  # False for a version 1 graph.json: its facts were not published
+
+
 @dataclass(slots=True)
 class Document:
     path: Path
@@ -54,6 +64,7 @@ class Document:
     weighs_options: bool = False  # a decision whose text names the options it weighed
     in_place: bool = False  # a decision read in place, from a record without front-matter
     artifact: Any = None  # core.artifacts.Artifact: what a contract's `source` yields (defines = its facts)
+    external: External | None = None  # a read-only document of another project (core/imports.py)
 
     @property
     def live(self) -> bool:
@@ -75,6 +86,7 @@ class Corpus:
     findings: list[Finding] = field(default_factory=list)  # from reading and validation
     unreadable: list[str] = field(default_factory=list)  # rel paths MkDocs cannot read either
     sources: int = 0
+    external: list[Document] = field(default_factory=list)  # imported from other projects, read-only
 
     def by_id(self) -> dict[str, Document]:
         """First document per id (duplicates are reported by the structure rules)."""

@@ -74,9 +74,14 @@ def breaking_change(ctx: Context) -> Iterator[Finding]:
     fact or enum value was added without at least a minor bump (warning); see [Breaking
     changes](#breaking-changes)
 
+    Across repositories (`imports`), a live document that pins a range on an imported contract
+    whose owners moved its major version past that range is told here (error), with no base needed
+
     What to do: bump the major version and let consumers migrate, or restore the fact; bump the
-    minor version for additions
+    minor version for additions; for an imported contract, migrate to its new major version and
+    update the range
     """
+    yield from _moved_on_by_owners(ctx)
     base = ctx.settings.base
     if not base:
         return
@@ -126,3 +131,19 @@ def breaking_change(ctx: Context) -> Iterator[Finding]:
                 "consumers can tell",
                 contract.rel, line, (contract.id,), Severity.WARNING)
 
+
+
+def _moved_on_by_owners(ctx: Context) -> Iterator[Finding]:
+    """Imported contracts whose major version moved past the range a local document pins."""
+    from mkdocs_coherence.rules.contract import _contract_references, moved_past
+
+    for document, reference, contract in ctx.shared(_contract_references):
+        if moved_past(reference, contract):
+            owner = contract.external.project
+            yield Finding(
+                "breaking-change",
+                f"{reference.key} pins {contract.id}@{reference.range.text}, but project '{owner}' moved contract "
+                f"'{contract.id}' to {contract.version}, past that range: a breaking change across the boundary; "
+                f"migrate this {document.kind} to the {contract.version.major}.x contract and update its range "
+                f"(or ask '{owner}' to keep the old major version)",
+                document.rel, reference.line, (document.id, contract.id), Severity.ERROR)

@@ -27,6 +27,17 @@ def _contract_references(ctx: Context) -> list:
     return found
 
 
+def moved_past(reference, contract) -> bool:
+    """An imported contract whose version lies above every version the reference's range allows:
+    its owners moved its major version on (breaking-change), as opposed to a range that the
+    consumer got wrong (version-mismatch)."""
+    version = contract.version
+    if contract.external is None or reference.range is None or version is None or reference.range.contains(version):
+        return False
+    uppers = [(op, bound) for op, bound in reference.range.clauses if op in ("<", "<=")]
+    return bool(uppers) and all(version >= bound if op == "<" else version > bound for op, bound in uppers)
+
+
 @family.rule(Severity.ERROR)
 def version_mismatch(ctx: Context) -> Iterator[Finding]:
     """a live document uses a contract outside its version range
@@ -49,7 +60,7 @@ def version_mismatch(ctx: Context) -> Iterator[Finding]:
                 f"give {contract.rel} a `version:`",
                 document.rel, reference.line, (document.id, contract.id),
             )
-        elif not matches:
+        elif not matches and not moved_past(reference, contract):  # moved past: breaking-change says so
             yield Finding(
                 "version-mismatch",
                 f"{reference.key} pins {contract.id}@{reference.range.text}, but contract '{contract.id}' is at "

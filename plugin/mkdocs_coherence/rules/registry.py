@@ -40,7 +40,8 @@ RuleFunction = Callable[["Context"], Iterator[Finding]]
 
 # One module per family, in run and display order. A new rule goes into its family's module;
 # only a new family is added here.
-FAMILIES = ("structure", "contract", "breaking", "semantic", "strategic", "decision", "stale", "gate", "outcome")
+FAMILIES = ("structure", "imports", "contract", "breaking", "semantic", "strategic", "decision", "stale", "gate",
+            "outcome")
 
 # The sections of a rule's docstring after its summary line: the reference page's columns.
 SECTIONS = ("What it does", "What to do")

@@ -44,7 +44,8 @@ def conflicting_assumptions(ctx: Context) -> Iterator[Finding]:
     What to do: agree on the value and write it down in a contract's `defines`
     """
     assumers: dict[str, list[Document]] = defaultdict(list)
-    for document in ctx.live_documents:
+    imported = [d for d in ctx.corpus.external if d.live]  # across repositories (`imports`)
+    for document in (*ctx.live_documents, *imported) if imported else ctx.live_documents:
         for fact in document.assumes:
             assumers[fact].append(document)
     for fact, documents in assumers.items():
@@ -79,7 +80,10 @@ def _fact_read_differently(rule: str, fact: str, documents: list[Document], key:
     groups = _by_value(documents, value_of)
     if len(groups) < 2:
         return
-    first = min(documents, key=lambda d: d.rel)
+    local = [d for d in documents if d.external is None]
+    if not local:
+        return  # only imported documents: their owners' check reports it
+    first = min(local, key=lambda d: d.rel)
     sides = _sides(groups, key[:-1], value_of)
     yield Finding(rule, f"{fact} " + template.format(ways=len(groups), sides=sides),
                   first.rel, first.line(key, fact), tuple(sorted(d.id for d in documents)))

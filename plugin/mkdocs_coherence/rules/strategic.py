@@ -74,7 +74,7 @@ def goal_conflict(ctx: Context) -> Iterator[Finding]:
     """
     shared: dict[tuple[str, str], dict[str, Document]] = defaultdict(dict)  # (what, name) -> intents
     goal_of: dict[int, str] = {}  # id(intent) -> its goal, lower-cased once (ids may be duplicated)
-    for document in ctx.corpus.documents:
+    for document in (*ctx.corpus.documents, *ctx.corpus.external):  # imported intents share areas too
         if document.kind != "intent" or document.status not in IN_FLIGHT or not document.values.get("goal"):
             continue
         goal_of[id(document)] = document.values["goal"].lower()
@@ -106,7 +106,9 @@ def goal_conflict(ctx: Context) -> Iterator[Finding]:
                 settled_by.update(deciders)
             else:
                 open_pairs.append((goal_a, goal_b))
-        first = everyone[0]
+        first = next((d for d in everyone if d.external is None), None)
+        if first is None:
+            continue  # only imported intents: their owners' check reports it
         sides = "; ".join(f"{name_list([d.id for d in docs])} optimise{'s' if len(docs) == 1 else ''} {goal}"
                           for goal, docs in sorted(by_goal.items()))
         resolves = (", ".join(d.id for d in everyone) if len(everyone) <= NAMES_SHOWN

@@ -1,0 +1,3 @@
+"""Imports are emitted by the loader: tested end to end in tests/test_across_repositories.py."""
+
+CASES: list = []

@@ -107,7 +107,7 @@ def test_graph_json_validates_against_its_published_schema(example_site):
     assert schema == json.loads((PACKAGE / "schemas" / "graph.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema)
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert len(data["nodes"]) == 9 and len(data["findings"]) == 9
     # `coherence graph --format json` prints the same document, by the same serializer, without URLs.
     printed = run_cli("graph", str(EXAMPLE), "--format", "json").stdout

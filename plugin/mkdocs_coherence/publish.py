@@ -110,7 +110,7 @@ def generate(config: MkDocsConfig, files: Files, report: Report, pages: dict[str
         files.append(file)
 
     generated = generated_files(model, report, sources, config.site_name, config.site_description, page_url,
-                                published.context_urls)
+                                published.context_urls, config.site_url or None)
     for uri, content in generated.files:
         add(PublishedFile.generated(config, uri, content=content))
     page_files = {spec.name: File.generated(config, page_uri(spec.name), content="") for spec in PAGES}

@@ -91,7 +91,7 @@ def _package_text(*parts: str) -> str:
 
 def generated_files(model: SiteModel, report: Report, sources: SourceCache | None, site_name: str,
                     site_description: str | None, page_url: Callable[[str], str | None],
-                    bundle_urls: dict[str, str]) -> GeneratedFiles:
+                    bundle_urls: dict[str, str], site_url: str | None = None) -> GeneratedFiles:
     """Every generated file but the pages. `sources`: the check's source cache, so the context
     bundles need not read each file again."""
     generated = GeneratedFiles()
@@ -99,7 +99,7 @@ def generated_files(model: SiteModel, report: Report, sources: SourceCache | Non
         uri = f"{ASSETS_DIR}/{'vendor/' if 'vendor' in parts else ''}{name}"
         generated.files.append((uri, _package_text(*parts)))
         generated.assets[name] = uri
-    graph_json = dumps(graph_data(model, context_url=lambda i: bundle_urls.get(i)))
+    graph_json = dumps(graph_data(model, context_url=lambda i: bundle_urls.get(i), site_url=site_url))
     machine = {
         "graph.json": graph_json,
         "graph.schema.json": schema_text(),

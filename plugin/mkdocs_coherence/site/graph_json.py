@@ -1,8 +1,10 @@
 """`graph.json` and `llms.txt`: the site's machine-readable context (DESIGN §8).
 
-`graph.json` is versioned (`"version": 1`) and described by `schemas/graph.schema.json`,
+`graph.json` is versioned (`"version": 2`) and described by `schemas/graph.schema.json`,
 published beside it as `graph.schema.json`. Additions are backwards compatible; a change
-that breaks a reader bumps the version.
+that breaks a reader bumps the version. Version 2 (ADR-0021) adds what another project needs
+to import this one: each node's `version` and `facts`, `site_url`, and `external` on the
+nodes this project itself imported (an importer skips those).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from mkdocs_coherence.core.graph import Edge
 from mkdocs_coherence.site.escape import plain_markdown, plain_markdown_link, safe_link_target
 from mkdocs_coherence.site.model import SiteModel, category, json_safe, one_line, tier_of
 
-GRAPH_JSON_VERSION = 1
+GRAPH_JSON_VERSION = 2
 SCHEMA_RESOURCE = ("schemas", "graph.schema.json")
 
 
@@ -50,12 +52,15 @@ def edge_data(edge: Edge) -> dict:
     return data
 
 
-def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set[str] | None = None) -> dict:
+def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set[str] | None = None,
+               site_url: str | None = None) -> dict:
     """graph.json: the site publishes it, `coherence graph --format json` prints it (with no
     URLs). `only`: the ids to keep (a neighbourhood), with the edges among them, their
-    unresolved references and the findings that name one of them."""
+    unresolved references and the findings that name one of them. Imported documents are nodes
+    too, marked `external` (with their owners' page as `url`)."""
     report = model.report
-    documents = model.documents if only is None else [d for d in model.documents if d.id in only]
+    everything = model.documents + model.external
+    documents = everything if only is None else [d for d in everything if d.id in only]
     per_document: dict[str, dict[str, int]] = {}
     for document in documents:
         active, waived, _ = model.findings_about(document)
@@ -79,6 +84,9 @@ def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set
         "owners": [str(o) for o in d.owners],
         "findings": per_document[d.id],
         "front_matter": front_matter(d),
+        "version": str(d.version) if d.version is not None else None,
+        "facts": json_safe(d.defines) if d.external is None or d.external.facts_known else None,
+        **({"external": {"project": d.external.project}} if d.external is not None else {}),
     } for d in sorted(documents, key=lambda d: d.id)]
     kept = (lambda document_id: True) if only is None else only.__contains__
     edges = [edge_data(e) for e in model.edges if kept(e.source) and kept(e.target)]
@@ -94,6 +102,7 @@ def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set
                 + [_finding(f, "resolved") for f in resolved])
     return {
         "version": GRAPH_JSON_VERSION,
+        "site_url": site_url,
         "summary": {
             "documents": len(nodes), "edges": len(edges), "unresolved": len(unresolved),
             "errors": sum(1 for f in active if f.severity and f.severity.label == "error"),

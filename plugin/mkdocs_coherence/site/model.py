@@ -187,7 +187,11 @@ class SiteModel:
         self.report = report
         self.graph = report.graph
         self._url_of = url_of
-        self.documents: list[Document] = sorted(report.graph.index.values(), key=lambda d: (d.kind, d.id))
+        everything = sorted(report.graph.index.values(), key=lambda d: (d.kind, d.id))
+        self.documents: list[Document] = [d for d in everything if d.external is None]
+        # Imported from other projects (`imports`): shown in the graph and the catalogue, marked
+        # external and linked to their owners' site, never rendered as pages here.
+        self.external: list[Document] = [d for d in everything if d.external is not None]
         self.by_id = report.graph.index
         self.by_rel = {d.rel: d for d in self.documents}
         self.edges: list[Edge] = sorted(
@@ -198,13 +202,21 @@ class SiteModel:
         for edge in self.edges:
             self.out_edges[edge.source].append(edge)
             self.in_edges[edge.target].append(edge)
-        self.slugs = slugs(list(self.by_id))
+        self.slugs = slugs([d.id for d in self.documents])  # context bundles: this project's documents
         self.outcomes = {d.id: outcome_of(d) for d in self.documents if d.kind == "intent"}
 
     # --- documents ----------------------------------------------------------------------
 
     def url(self, document_id: str) -> str | None:
+        document = self.by_id.get(document_id)
+        if document is not None and document.external is not None:
+            return document.external.url  # the owners' page (absolute), or None
         return self._url_of(document_id)
+
+    def catalogue(self) -> list[Document]:
+        """The contract catalogue: this project's contracts, then the imported ones it relies on."""
+        return (sorted(self.of_kind("contract"), key=lambda d: d.id)
+                + [d for d in self.external if d.kind == "contract" and self.in_edges[d.id]])
 
     def status(self, document: Document) -> str:
         return self.graph.effective_status(document) or NO_STATUS

@@ -121,6 +121,9 @@ def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str,
             target = model.url(document_id)
             if target is None:
                 return Markup(text)
+            if document is not None and document.external is not None:  # the owners' site, absolute
+                where = html_attribute(quote(target, safe="/#%.:-_~?=&"))
+                return Markup(f'<a href="{where}" class="coherence-external">{text}</a>')
             css = ' class="coherence-superseded"' if document is not None and \
                 model.graph.effective_status(document) == "superseded" else ""
             return Markup(f'<a href="{href(target)}"{css}>{text}</a>')

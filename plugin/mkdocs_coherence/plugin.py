@@ -48,6 +48,8 @@ class CoherenceConfig(base.Config):
     limits = c.Optional(c.Type(dict))  # what one file may cost to read: file_bytes, frontmatter_bytes, ...
     statuses = c.Optional(c.Type(dict))  # a team's status words -> lifecycle statuses, e.g. {pending: proposed}
     date_order = c.Optional(c.Type(str))  # auto, dmy or mdy: how to read 05/02/2018 in existing ADRs
+    imports = c.Optional(c.Type(dict))  # project -> its graph.json (path or https URL), core/imports.py
+    exports_to = c.Optional(c.Type(list))  # graph.json of the projects importing this one, for `impact`
 
 
 class CoherencePlugin(BasePlugin[CoherenceConfig]):

@@ -238,6 +238,7 @@ def load_corpus(settings: Settings, paths: list[Path] | None = None, cache: Sour
     """Read and validate every file; with `cache`, unchanged files are not read again."""
     kinds = FolderKinds(settings.folders)
     corpus = Corpus()
+    whole_tree = paths is None
     if paths is None:
         found = discover_all(settings)
         paths = found.paths
@@ -260,7 +261,7 @@ def load_corpus(settings: Settings, paths: list[Path] | None = None, cache: Sour
             corpus.unreadable.append(rel)
         elif document is not None:
             corpus.documents.append(document)
-    if settings.imports and paths is None:  # the whole tree: other projects' documents too
+    if settings.imports and whole_tree:  # the whole tree: other projects' documents too
         from mkdocs_coherence.core.imports import load_imports
 
         load_imports(settings, corpus)

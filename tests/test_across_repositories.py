@@ -38,10 +38,11 @@ def contract(version: str = "2.1.0", on_error: str = "retry") -> str:
         """
 
 
-def payments(root: Path, version: str = "2.1.0", on_error: str = "retry", area_goal: str = "revenue") -> Path:
+def payments(root: Path, version: str = "2.1.0", on_error: str = "retry", area_goal: str = "revenue",
+             options: str = "") -> Path:
     """The payments project, built: its site holds graph.json."""
     project = write_tree(root / "payments", {
-        "mkdocs.yml": "site_url: https://payments.example.com/\n" + mkdocs_yml(),
+        "mkdocs.yml": "site_url: https://payments.example.com/\n" + mkdocs_yml(options=options),
         "docs/index.md": "# Payments\n",
         "docs/contracts/payment-capture-api.md": contract(version, on_error),
         "docs/intents/fewer-retries.md": f"""\
@@ -309,3 +310,33 @@ def test_url_import_caches_with_etag_then_works_offline_then_fails_without_cache
     with caplog.at_level(logging.ERROR), pytest.raises(Abort):
         build(project)
     assert "INCOMPLETE: not read: import 'payments'" in caplog.text
+
+
+# --- the other way: `exports_to` tells the owners who would break -------------------------------
+
+
+def test_impact_names_the_importing_projects_documents_that_would_break(tmp_path):
+    from gitrepo import Repo, git
+
+    repo = Repo(tmp_path / "payments")
+    payments(tmp_path, options="exports_to: [../checkout/site/graph.json, ../gone/graph.json]")  # in the repository
+    (repo.root / ".gitignore").write_text("site/\n.cache/\n")
+    repo.commit("2026-01-10", "start")
+    git(repo.root, "tag", "base")
+    build(checkout(tmp_path, pin="2"))  # checkout publishes its graph.json, naming what it imports
+    repo.commit("2026-02-01", "v3", {"docs/contracts/payment-capture-api.md": contract("3.0.0")})
+    result = run_cli("impact", str(repo.root), "--base", "base")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    out = result.stdout
+    assert "### Other projects relying on a changed contract" in out, out
+    row = next(line for line in out.splitlines() if "`one-click`" in line)
+    assert "../checkout/site/graph.json" in row and "uses `payment-capture-api`" in row and "@2" in row
+    assert "**breaks**" in row and "3.0.0" in row
+    assert "not read: ../gone/graph.json" in out
+    # A change that stays within the range the importer pins is named, but does not break it.
+    repo.commit("2026-02-02", "v2.2", {"docs/contracts/payment-capture-api.md": contract("2.2.0", on_error="retry")})
+    git(repo.root, "tag", "-f", "base")
+    repo.commit("2026-02-03", "v2.3", {"docs/contracts/payment-capture-api.md": contract("2.3.0", on_error="queue")})
+    out = run_cli("impact", str(repo.root), "--base", "base").stdout
+    row = next(line for line in out.splitlines() if "`one-click`" in line)
+    assert "within its range" in row and "**breaks**" not in row

@@ -32,6 +32,21 @@ class Impact:
     edited: list[tuple[Document, str | None]] = field(default_factory=list)  # (document, material change or None)
     governing: list[tuple[Document, list[str], list[str]]] = field(default_factory=list)  # (doc, globs, files)
     dependents: list[tuple[Document, list[str]]] = field(default_factory=list)  # (doc, path to the change)
+    # Across repositories (`exports_to`): documents of importing projects relying on a changed contract.
+    consumers: list[Consumer] = field(default_factory=list)
+    unread_importers: list[str] = field(default_factory=list)  # "location: why", never silently skipped
+
+
+@dataclass
+class Consumer:
+    importer: str  # where its graph.json was read (the `exports_to` entry)
+    project: str  # the name the importer gave this project in its `imports`
+    document: str  # its id there
+    title: str
+    how: str  # uses, changes, depends_on
+    range: str | None
+    contract: Document  # ours, as it is now
+    breaks: bool | None  # its range no longer contains our version (None: it pins none)
 
 
 def compute(settings: Settings, base: str) -> Impact:
@@ -65,7 +80,52 @@ def compute(settings: Settings, base: str) -> Impact:
         else:
             result.edited.append((document, None))
 
-    return _touched(result, graph, files, sources)
+    _touched(result, graph, files, sources)
+    changed = [graph.index[i] for i in sources if graph.index[i].kind == "contract"]
+    if changed and settings.exports_to:
+        _importers(result, settings, changed)
+    return result
+
+
+def _importers(result: Impact, settings: Settings, contracts: list[Document]) -> None:
+    """Read each importer's published graph.json: its documents that rely on a changed contract."""
+    import json
+
+    from mkdocs_coherence.core.config import DEFAULT_IMPORT_BYTES, DEFAULT_IMPORT_TIMEOUT
+    from mkdocs_coherence.core.imports import fetch
+    from mkdocs_coherence.core.values import parse_range
+
+    for location in settings.exports_to:
+        fetched = fetch(location, settings, DEFAULT_IMPORT_TIMEOUT, DEFAULT_IMPORT_BYTES)
+        try:
+            data = json.loads(fetched.body.decode("utf-8-sig")) if fetched.body is not None else None
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            data, fetched.problem = None, "is not valid JSON"
+        if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+            result.unread_importers.append(f"{location}: {fetched.problem or 'is not a graph.json of mkdocs-coherence'}")
+            continue
+        nodes = {n.get("id"): n for n in data["nodes"] if isinstance(n, dict) and isinstance(n.get("id"), str)}
+        ours: dict[str, tuple[str, Document]] = {}  # the importer's id of our contract -> (its name for us, contract)
+        for contract in contracts:
+            for node_id, node in nodes.items():
+                external = node.get("external")
+                if isinstance(external, dict) and node_id == f"{external.get('project')}:{contract.id}":
+                    ours[node_id] = (str(external["project"]), contract)
+        for edge in data.get("edges") if isinstance(data.get("edges"), list) else ():
+            if not isinstance(edge, dict) or edge.get("target") not in ours or edge.get("derived"):
+                continue
+            if edge.get("type") not in ("uses", "changes", "depends_on"):
+                continue
+            source = nodes.get(edge.get("source"))
+            if source is None or source.get("external"):
+                continue
+            project, contract = ours[edge["target"]]
+            text = edge.get("range") if isinstance(edge.get("range"), str) else None
+            pinned = parse_range(text) if text else None
+            breaks = None if pinned is None or contract.version is None else not pinned.contains(contract.version)
+            result.consumers.append(Consumer(location, project, str(source["id"]), str(source.get("title") or ""),
+                                             edge["type"], text, contract, breaks))
+    result.consumers.sort(key=lambda c: (c.importer, c.breaks is not True, c.document, c.how))
 
 
 def from_paths(graph, files: list[str]) -> Impact:
@@ -127,7 +187,7 @@ def _link(document: Document) -> str:
 
 def as_markdown(impact: Impact) -> str:
     lines = [f"## Coherence impact (against `{_cell(impact.base)}`)", ""]
-    if not (impact.edited or impact.governing or impact.dependents):
+    if not (impact.edited or impact.governing or impact.dependents or impact.consumers or impact.unread_importers):
         lines.append(f"{_count(len(impact.files), 'file')} changed; no intent, contract or decision is touched.")
         return "\n".join(lines) + "\n"
     material_count = sum(1 for _, what in impact.edited if what and what != "new")
@@ -150,6 +210,18 @@ def as_markdown(impact: Impact) -> str:
             hops = len(path) - 1
             lines.append(f"| {_link(document)} | {document.kind} | `{_cell(path[-1])}` | "
                          f"{_cell(' → '.join(path))} ({hops} hop{'s' if hops > 1 else ''}) |")
+    if impact.consumers or impact.unread_importers:
+        lines += ["", "### Other projects relying on a changed contract", ""]
+        if impact.consumers:
+            lines += ["| project | document | relies on | pins | now |", "|---|---|---|---|---|"]
+            for c in impact.consumers:
+                verdict = ("**breaks**: outside its range" if c.breaks else "within its range" if c.breaks is False
+                           else "pins no range")
+                pins = f"@{_cell(c.range)}" if c.range else "—"
+                lines.append(f"| {_cell(c.importer)} | `{_cell(c.project)}:` {_cell(c.title)} `{_cell(c.document)}` | "
+                             f"{c.how} `{_cell(c.contract.id)}` | {pins} | {_cell(c.contract.version or '—')}: {verdict} |")
+        for problem in impact.unread_importers:
+            lines.append(f"- not read: {_cell(problem)} (option `exports_to`)")
     return "\n".join(lines) + "\n"
 
 

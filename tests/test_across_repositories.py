@@ -144,9 +144,10 @@ def test_conflicts_across_the_boundary_name_both_projects(tmp_path):
     code, report = check_json(checkout(tmp_path, goal="conversion", wallet="paypal"))
     assert code == 0  # warnings
     found = {f["rule"]: f for f in report["findings"]}
-    assert found["goal-conflict"]["path"] == "docs/intents/one-click.md"
+    assert (found["goal-conflict"]["path"], found["goal-conflict"]["line"]) == ("docs/intents/one-click.md", 3)
     assert set(found["goal-conflict"]["ids"]) == {"one-click", "payments:fewer-retries"}
-    assert found["conflicting-assumptions"]["path"] == "docs/intents/one-click.md"
+    assert (found["conflicting-assumptions"]["path"], found["conflicting-assumptions"]["line"]) == \
+        ("docs/intents/one-click.md", 10)
     assert set(found["conflicting-assumptions"]["ids"]) == {"one-click", "payments:fewer-retries"}
     code, report = check_json(checkout(tmp_path, goal="revenue", wallet="card"))
     assert not rules(report) & {"goal-conflict", "conflicting-assumptions"}

@@ -543,13 +543,33 @@
   }
 
   function init() {
+    // A graph left behind by an instant navigation: free its canvas and listeners.
+    var previous = window.coherenceCy;
+    if (previous && previous.container() && !previous.container().isConnected) {
+      previous.destroy();
+      window.coherenceCy = null;
+    }
     document.querySelectorAll(".coherence-graph-app:not([data-state])").forEach(prepare);
   }
+  // mkdocs-material's instant navigation swaps pages without a load event and announces each
+  // new page on its `document$` observable (it replays the current page on subscription). Its
+  // bundle comes after the page content, so look for it once the document is parsed; on any
+  // other theme (or without the feature) the parsed document is all there is.
+  var following = false;
+  function follow() {
+    if (following) { init(); return; }
+    var material = window.document$;
+    if (material && typeof material.subscribe === "function") {
+      following = true;
+      material.subscribe(function () { init(); });
+    } else {
+      init();
+    }
+  }
   if (window.coherenceGraphInit) { window.coherenceGraphInit(); return; } // re-run by instant navigation
-  window.coherenceGraphInit = init;
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
-  // mkdocs-material's instant navigation swaps pages without a load event: follow its document$.
-  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
-  else window.addEventListener("load", init);
+  window.coherenceGraphInit = function () {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", follow);
+    else follow();
+  };
+  window.coherenceGraphInit();
 })();

@@ -272,13 +272,16 @@
       });
     }
 
-    // Open at a readable size: fit the largest connected group, but never below the zoom at
-    // which labels are 11 px on screen (then centre on its best-connected document).
+    // Open at a readable size: everything when it fits with labels >= 11 px on screen, else the
+    // largest connected group, never below that zoom (the rest is a pan away).
     function frame(eles) {
-      var parts = eles.components().sort(function (a, b) { return b.nodes().length - a.nodes().length; });
-      var main = parts.length ? parts[0] : eles;
-      if (!main.nodes().length) return;
-      cy.fit(main, 30);
+      if (!eles.nodes().length) return;
+      cy.fit(eles, 30);
+      var main = eles;
+      if (cy.zoom() < READABLE_ZOOM) {
+        main = eles.components().sort(function (a, b) { return b.nodes().length - a.nodes().length; })[0];
+        cy.fit(main, 30);
+      }
       var zoom = Math.min(Math.max(cy.zoom(), READABLE_ZOOM), 1.6);
       if (zoom !== cy.zoom()) {
         // Readable first: centred across, and from its top down when it is taller than the canvas.

@@ -282,6 +282,7 @@ def test_graph_of_2000_documents_opens_focused_and_readable(tmp_path, page):
     assert len(data["nodes"]) == 2000 and len(data["edges"]) == 3200
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    console = listen(page)
     try:
         started = time.monotonic()
         open_graph(page, f"http://127.0.0.1:{server.server_address[1]}/")
@@ -312,6 +313,7 @@ def test_graph_of_2000_documents_opens_focused_and_readable(tmp_path, page):
         print(f"show all: {time.monotonic() - started:.2f}s")
         assert len(visible_nodes(page)) == 2000
         assert page.evaluate("coherenceCy.edges('[!conflict]').filter(e => e.visible()).length") == 3200
+        assert complaints(console) == [], console
     finally:
         server.shutdown()
         server.server_close()
@@ -526,6 +528,17 @@ def test_graph_follows_the_palette_toggle(page, instant_site):
         page.wait_for_function(f"coherenceCy.getElementById('customer-profile').style('color') {changed} "
                                + json.dumps(light))
         assert_labels_legible(page, scheme)
+    # The wheel zooms at a steady pace, about 15% a notch, around the pointer, both ways, with
+    # cytoscape's default wheelSensitivity (a custom one makes it warn: the console is checked).
+    canvas = page.locator(".coherence-graph-canvas").bounding_box()
+    page.mouse.move(canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
+    for direction in (-1, 1):
+        for notch in range(3):
+            before = page.evaluate("coherenceCy.zoom()")
+            page.mouse.wheel(0, 100 * direction)
+            page.wait_for_function(f"coherenceCy.zoom() !== {before}", timeout=5_000)
+            step = page.evaluate("coherenceCy.zoom()") / before
+            assert 1.1 < (step if direction < 0 else 1 / step) < 1.2, (direction, notch, step)
     assert complaints(console) == [], console
 
 

@@ -25,6 +25,7 @@
   var READABLE_ZOOM = 0.9; // 13 px * 0.9 = 11.7 px
   var FONT = "-apple-system, BlinkMacSystemFont, \"Segoe UI\", Roboto, Helvetica, Arial, sans-serif";
   var LINE_WIDTH = 110; // a label wraps at this width (model units)
+  var WHEEL_STEP = Math.log(1.15) / 100; // zoom factor per pixel of wheel: 15% a notch (100 px)
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -210,6 +211,22 @@
     });
     app.coherence = cy;
     window.coherenceCy = cy;
+
+    // The wheel zooms at a steady pace, about 15% a notch (a touchpad in proportion), around
+    // the pointer. Cytoscape's own pace is about 3% a notch once it has guessed the device, and
+    // a custom wheelSensitivity makes it warn in the console, so the wheel is handled here,
+    // before cytoscape sees it; its pinch, drag and keyboard handling stay as they are.
+    canvas.parentNode.addEventListener("wheel", function (event) {
+      if (!canvas.contains(event.target) || !event.deltaY) return;
+      event.preventDefault();
+      event.stopPropagation();
+      var delta = event.deltaY * (event.deltaMode === 1 ? 33 : event.deltaMode === 2 ? 800 : 1);
+      if (event.ctrlKey) delta *= 4; // a touchpad pinch reports small steps
+      delta = Math.max(-300, Math.min(300, delta));
+      var box = canvas.getBoundingClientRect();
+      var level = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * Math.exp(-delta * WHEEL_STEP)));
+      cy.zoom({ level: level, renderedPosition: { x: event.clientX - box.left, y: event.clientY - box.top } });
+    }, { capture: true, passive: false });
 
     // Connected documents by a force layout; documents linked to nothing in a grid below them.
     function layout(eles) {

@@ -282,6 +282,7 @@ def test_graph_of_2000_documents_opens_focused_and_readable(tmp_path, page):
     assert len(data["nodes"]) == 2000 and len(data["edges"]) == 3200
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    console = listen(page)
     try:
         started = time.monotonic()
         open_graph(page, f"http://127.0.0.1:{server.server_address[1]}/")
@@ -312,6 +313,7 @@ def test_graph_of_2000_documents_opens_focused_and_readable(tmp_path, page):
         print(f"show all: {time.monotonic() - started:.2f}s")
         assert len(visible_nodes(page)) == 2000
         assert page.evaluate("coherenceCy.edges('[!conflict]').filter(e => e.visible()).length") == 3200
+        assert complaints(console) == [], console
     finally:
         server.shutdown()
         server.server_close()
@@ -413,10 +415,23 @@ def rgb_hex(value: str) -> str:
     return "#" + "".join(f"{int(c):02x}" for c in value.removeprefix("rgb(").rstrip(")").split(","))
 
 
+# A record that replaces ADR-0001: the example has conflicts but no supersession to draw.
+SUPERSEDING = {"decisions/0004-lightweight-records.md": """\
+    ---
+    status: accepted
+    date: 2026-02-01
+    supersedes: [ADR-0001]
+    alternatives: [keep the full template]
+    ---
+    # 4. Lightweight decision records
+    """}
+
+
 @pytest.fixture(scope="module")
 def instant_site(tmp_path_factory):
-    """The example (light and dark palette) with Material's instant navigation, served."""
-    project = example_copy(tmp_path_factory.mktemp("instant"))
+    """The example (light and dark palette, plus a supersession) with Material's instant
+    navigation, served."""
+    project = example_copy(tmp_path_factory.mktemp("instant"), SUPERSEDING)
     site_dir = project / "site"
     site_dir.mkdir()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
@@ -436,28 +451,101 @@ def instant_site(tmp_path_factory):
         server.server_close()
 
 
-@pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_graph_labels_are_legible_with_a_quiet_console_in_both_schemes(page, instant_site, scheme):
-    console = []
+def listen(page) -> list[tuple[str, str, str]]:
+    console: list[tuple[str, str, str]] = []
     page.on("console", lambda message: console.append((message.type, message.text, message.location.get("url", ""))))
-    page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")  # the palette follows the system
-    open_graph(page, instant_site)
-    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
-    # Only the theme's web font, blocked on purpose, may complain; cytoscape's style warnings may not.
-    assert [m for m in console if m[0] in ("warning", "error") and "fonts.g" not in m[2]] == [], console
+    return console
+
+
+def complaints(console) -> list:
+    """Console warnings and errors; only the theme's web font, blocked on purpose, may complain."""
+    return [m for m in console if m[0] in ("warning", "error") and "fonts.g" not in m[2]]
+
+
+def blend(colour: str, opacity: float, under: str) -> str:
+    """What the eye sees: `colour` at `opacity` over `under` (both #rrggbb)."""
+    top, bottom = ([int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in (colour, under))
+    return "#" + "".join(f"{round(t * opacity + b * (1 - opacity)):02x}" for t, b in zip(top, bottom))
+
+
+def assert_labels_legible(page, scheme: str) -> None:
+    """Every label >= 11 px on screen and >= 4.5:1 against the fill it sits on, read from
+    cytoscape's live style (a translucent fill is blended over the canvas)."""
     nodes = page.evaluate("""coherenceCy.nodes().map(n => ({id: n.id(), colour: n.style('color'),
-        fill: n.style('background-color'), opacity: n.style('background-opacity'),
+        fill: n.style('background-color'), opacity: parseFloat(n.style('background-opacity')),
         size: parseFloat(n.style('font-size')) * coherenceCy.zoom()}))""")
+    canvas = rgb_hex(page.evaluate("getComputedStyle(document.querySelector('.coherence-graph-canvas')).backgroundColor"))
     assert len(nodes) >= 9
     for node in nodes:
         assert node["size"] >= 11, node  # on screen, at first paint
-        assert node["opacity"] == "1" or node["id"] in ("ADR-0003",), node
-        assert contrast(rgb_hex(node["colour"]), rgb_hex(node["fill"])) >= 4.5, node
+        fill = blend(rgb_hex(node["fill"]), node["opacity"], canvas)
+        assert contrast(rgb_hex(node["colour"]), fill) >= 4.5, (node, fill)
     if scheme == "slate":  # the label is light on a dark fill, not black on black
-        assert luminance(rgb_hex(nodes[0]["colour"])) > luminance(rgb_hex(nodes[0]["fill"])), nodes[0]
+        assert all(luminance(rgb_hex(n["colour"])) > luminance(rgb_hex(n["fill"])) for n in nodes), nodes
+        assert luminance(canvas) < 0.05, canvas
+    else:
+        assert luminance(canvas) > 0.9, canvas
 
 
-def test_graph_page_works_after_instant_navigation_ten_times(page, instant_site):
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_graph_labels_are_legible_with_a_quiet_console_in_both_schemes(page, instant_site, scheme):
+    console = listen(page)
+    page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")  # the palette follows the system
+    open_graph(page, instant_site)
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
+    assert complaints(console) == [], console  # cytoscape warns about every style value it rejects
+    assert_labels_legible(page, scheme)
+    # The superseded record is drawn as such (translucent, dashed) and stays legible (checked above).
+    assert page.evaluate("coherenceCy.getElementById('ADR-0001').style('border-style')") == "dashed"
+    # Supersessions and conflicts have their own edge styles, each in the legend.
+    edges = page.evaluate("""(() => { const s = sel => { const e = coherenceCy.edges(sel)[0];
+        return e && {line: e.style('line-style'), width: parseFloat(e.style('width')), colour: e.style('line-color'),
+                     target: e.style('target-arrow-shape'), source: e.style('source-arrow-shape')}; };
+        return {uses: s("[type = 'uses']"), supersedes: s("[type = 'supersedes']"), conflict: s('.conflict')}; })()""")
+    assert edges["supersedes"] and edges["conflict"] and edges["uses"], edges
+    assert edges["supersedes"]["target"] == "tee" and edges["supersedes"]["width"] > edges["uses"]["width"], edges
+    assert edges["conflict"]["line"] == "dashed" and edges["conflict"]["source"] != "none", edges
+    assert len({e["colour"] for e in edges.values()}) == 3, edges
+    legend = page.locator(".coherence-graph-legend").inner_text()
+    assert "supersedes (1)" in legend and "conflict finding (" in legend, legend
+    # The details sit beside the canvas, above the fold, on a wide screen.
+    canvas = page.locator(".coherence-graph-canvas").bounding_box()
+    info = page.locator(".coherence-graph-info").bounding_box()
+    assert info["x"] >= canvas["x"] + canvas["width"] and abs(info["y"] - canvas["y"]) < 5, (canvas, info)
+    assert info["y"] < 900, info
+
+
+def test_graph_follows_the_palette_toggle(page, instant_site):
+    console = listen(page)
+    page.emulate_media(color_scheme="light")
+    open_graph(page, instant_site)
+    assert_labels_legible(page, "default")
+    light = page.evaluate("coherenceCy.getElementById('customer-profile').style('color')")
+    for scheme in ("slate", "default", "slate"):
+        page.locator("form[data-md-component='palette'] label:visible").click()  # Material's own toggle
+        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{scheme}'")
+        changed = "===" if scheme == "default" else "!=="
+        page.wait_for_function(f"coherenceCy.getElementById('customer-profile').style('color') {changed} "
+                               + json.dumps(light))
+        assert_labels_legible(page, scheme)
+    # The wheel zooms at a steady pace, about 15% a notch, around the pointer, both ways, with
+    # cytoscape's default wheelSensitivity (a custom one makes it warn: the console is checked).
+    canvas = page.locator(".coherence-graph-canvas").bounding_box()
+    page.mouse.move(canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
+    for direction in (-1, 1):
+        for notch in range(3):
+            before = page.evaluate("coherenceCy.zoom()")
+            page.mouse.wheel(0, 100 * direction)
+            page.wait_for_function(f"coherenceCy.zoom() !== {before}", timeout=5_000)
+            step = page.evaluate("coherenceCy.zoom()") / before
+            assert 1.1 < (step if direction < 0 else 1 / step) < 1.2, (direction, notch, step)
+    assert complaints(console) == [], console
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_graph_page_works_after_instant_navigation_ten_times(page, instant_site, scheme):
+    console = listen(page)
+    page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
     page.goto(instant_site + "coherence/")
     page.wait_for_load_state("networkidle")  # Material has read the sitemap: instant navigation is on
     page.evaluate("window.__sameDocument = true")  # gone if a navigation reloads the page
@@ -466,8 +554,48 @@ def test_graph_page_works_after_instant_navigation_ten_times(page, instant_site)
         page.evaluate("document.querySelector('nav.md-nav a[href$=\"coherence/graph/\"]').click()")
         page.wait_for_selector(".coherence-graph-app[data-ready]", timeout=20_000)
         assert page.evaluate("window.__sameDocument") is True, attempt  # Material swapped the page
-        assert page.evaluate("coherenceCy.nodes().length") >= 9, attempt
+        assert page.evaluate("coherenceCy.nodes().length") >= 10, attempt
         assert page.evaluate("coherenceCy.container().isConnected"), attempt
+        assert page.evaluate("document.querySelectorAll('.coherence-graph-canvas canvas').length") > 0, attempt
         assert "could not be loaded" not in page.locator(".coherence-graph-stats").inner_text()
-        page.go_back()  # instant navigation handles history too
+        assert_labels_legible(page, scheme)
+        if attempt % 2:
+            page.go_back()  # instant navigation handles history too
+        else:  # or a link in the page
+            page.evaluate("document.querySelector('nav.md-nav a[href$=\"coherence/decisions/\"]').click()")
         page.wait_for_function("!document.querySelector('.coherence-graph-app')", timeout=20_000)
+    assert page.evaluate("window.__sameDocument") is True
+    assert complaints(console) == [], console
+
+
+def test_graph_on_the_builtin_theme_opens_legible_and_quiet(tmp_path, page):
+    """Without mkdocs-material (no document$, no palette): the parsed page is all there is."""
+    import re
+
+    project = example_copy(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(re.sub(r"(?ms)^theme:.*?(?=^markdown_extensions:)",  # highlight.js would come from a CDN
+                             "theme:\n  name: mkdocs\n  highlightjs: false\n\n", config.read_text()))
+    assert "name: mkdocs\n" in config.read_text() and "palette" not in config.read_text()
+    site_dir = build(project)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    console = listen(page)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        page.goto(base)
+        page.wait_for_load_state("load")
+        # The theme's own scripts may fail on every page alike (bootstrap's modal, here).
+        theirs = list(page.errors)
+        page.errors.clear()
+        open_graph(page, base)
+        assert page.errors == theirs, (page.errors, theirs)  # nothing more on the graph page
+        page.errors.clear()
+        assert page.evaluate("typeof window.document$") == "undefined"
+        assert page.evaluate("coherenceCy.nodes().length") == 9
+        assert_labels_legible(page, "default")
+        ours = [m for m in complaints(console) if "/assets/coherence/" in m[2] or "coherence" in m[1]]
+        assert ours == [], console
+    finally:
+        server.shutdown()
+        server.server_close()

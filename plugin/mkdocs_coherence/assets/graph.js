@@ -25,6 +25,7 @@
   var READABLE_ZOOM = 0.9; // 13 px * 0.9 = 11.7 px
   var FONT = "-apple-system, BlinkMacSystemFont, \"Segoe UI\", Roboto, Helvetica, Arial, sans-serif";
   var LINE_WIDTH = 110; // a label wraps at this width (model units)
+  var WHEEL_STEP = Math.log(1.15) / 100; // zoom factor per pixel of wheel: 15% a notch (100 px)
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -211,6 +212,22 @@
     app.coherence = cy;
     window.coherenceCy = cy;
 
+    // The wheel zooms at a steady pace, about 15% a notch (a touchpad in proportion), around
+    // the pointer. Cytoscape's own pace is about 3% a notch once it has guessed the device, and
+    // a custom wheelSensitivity makes it warn in the console, so the wheel is handled here,
+    // before cytoscape sees it; its pinch, drag and keyboard handling stay as they are.
+    canvas.parentNode.addEventListener("wheel", function (event) {
+      if (!canvas.contains(event.target) || !event.deltaY) return;
+      event.preventDefault();
+      event.stopPropagation();
+      var delta = event.deltaY * (event.deltaMode === 1 ? 33 : event.deltaMode === 2 ? 800 : 1);
+      if (event.ctrlKey) delta *= 4; // a touchpad pinch reports small steps
+      delta = Math.max(-300, Math.min(300, delta));
+      var box = canvas.getBoundingClientRect();
+      var level = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * Math.exp(-delta * WHEEL_STEP)));
+      cy.zoom({ level: level, renderedPosition: { x: event.clientX - box.left, y: event.clientY - box.top } });
+    }, { capture: true, passive: false });
+
     // Connected documents by a force layout; documents linked to nothing in a grid below them.
     function layout(eles) {
       var nodes = eles.nodes();
@@ -272,13 +289,16 @@
       });
     }
 
-    // Open at a readable size: fit the largest connected group, but never below the zoom at
-    // which labels are 11 px on screen (then centre on its best-connected document).
+    // Open at a readable size: everything when it fits with labels >= 11 px on screen, else the
+    // largest connected group, never below that zoom (the rest is a pan away).
     function frame(eles) {
-      var parts = eles.components().sort(function (a, b) { return b.nodes().length - a.nodes().length; });
-      var main = parts.length ? parts[0] : eles;
-      if (!main.nodes().length) return;
-      cy.fit(main, 30);
+      if (!eles.nodes().length) return;
+      cy.fit(eles, 30);
+      var main = eles;
+      if (cy.zoom() < READABLE_ZOOM) {
+        main = eles.components().sort(function (a, b) { return b.nodes().length - a.nodes().length; })[0];
+        cy.fit(main, 30);
+      }
       var zoom = Math.min(Math.max(cy.zoom(), READABLE_ZOOM), 1.6);
       if (zoom !== cy.zoom()) {
         // Readable first: centred across, and from its top down when it is taller than the canvas.
@@ -543,13 +563,33 @@
   }
 
   function init() {
+    // A graph left behind by an instant navigation: free its canvas and listeners.
+    var previous = window.coherenceCy;
+    if (previous && previous.container() && !previous.container().isConnected) {
+      previous.destroy();
+      window.coherenceCy = null;
+    }
     document.querySelectorAll(".coherence-graph-app:not([data-state])").forEach(prepare);
   }
+  // mkdocs-material's instant navigation swaps pages without a load event and announces each
+  // new page on its `document$` observable (it replays the current page on subscription). Its
+  // bundle comes after the page content, so look for it once the document is parsed; on any
+  // other theme (or without the feature) the parsed document is all there is.
+  var following = false;
+  function follow() {
+    if (following) { init(); return; }
+    var material = window.document$;
+    if (material && typeof material.subscribe === "function") {
+      following = true;
+      material.subscribe(function () { init(); });
+    } else {
+      init();
+    }
+  }
   if (window.coherenceGraphInit) { window.coherenceGraphInit(); return; } // re-run by instant navigation
-  window.coherenceGraphInit = init;
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
-  // mkdocs-material's instant navigation swaps pages without a load event: follow its document$.
-  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
-  else window.addEventListener("load", init);
+  window.coherenceGraphInit = function () {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", follow);
+    else follow();
+  };
+  window.coherenceGraphInit();
 })();

@@ -27,6 +27,7 @@ DEFAULT_GATES: dict[str, tuple[str, ...]] = {"high": ("rollback", "monitoring", 
 GATE_REQUIREMENT = re.compile(r"^(?P<key>[a-z_][a-z0-9_-]*)(?:\s*>=\s*(?P<count>\d{1,9}))?$")
 OPTIONS = ("folders", "rules", "gates", "outcome_grace", "fail_on", "base", "limits", "statuses", "date_order",
            "risk_floor", "imports", "exports_to")
+_BOOLEAN_WORDS = ("true", "false", "yes", "no", "on", "off", "1", "0")  # what !ENV may hand over
 RISK_TIERS = ("low", "medium", "high")  # in rank order; tiers named in `gates` rank above them
 LIMIT_NAMES = tuple(Limits.__dataclass_fields__)
 
@@ -181,6 +182,11 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
     options = dict(options or {})
     config_dir = Path(config_dir).resolve()
     docs_dir = Path(docs_dir).resolve()
+    # MkDocs' own switch (`enabled: !ENV [CI, true]`): MkDocs drops it before the plugin sees
+    # its options; the command line, run on purpose, checks either way.
+    enabled = options.pop("enabled", True)
+    if not isinstance(enabled, bool) and str(enabled).lower() not in _BOOLEAN_WORDS:
+        raise ConfigError("enabled", f"expected true or false, got {enabled!r}")
     for name in options:
         if name not in OPTIONS:
             raise ConfigError(name, f"unknown option{_did_you_mean(name, OPTIONS)}; options are {_allowed(OPTIONS)}")

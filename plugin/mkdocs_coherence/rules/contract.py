@@ -211,6 +211,8 @@ def contract_drift(ctx: Context) -> Iterator[Finding]:
             continue
         code = artifact.facts
         for fact, value in declared.items():
+            if not artifact.owns(fact):
+                continue  # outside the schema's namespace: a fact no schema holds, declared by hand
             if fact not in code:
                 said = f"defines {fact} = {show_fact(value)}, but {_where(contract)} has no such property"
             elif canonical_fact(value) != canonical_fact(code[fact]):
@@ -223,7 +225,10 @@ def contract_drift(ctx: Context) -> Iterator[Finding]:
                 f"contract '{contract.id}' {said}; align `defines` with the code (or drop `defines` and let the "
                 "code define the facts), or change the code deliberately and bump the version",
                 contract.rel, contract.line("defines", fact) or contract.line("defines") or source_line, (contract.id,))
-        extra = [fact for fact in code if fact not in declared]
+        # An object or array with properties below it is told by those: `customer.address.city`
+        # declared, `customer.address: object` need not be.
+        parents = {fact.rsplit(".", 1)[0] for fact in code if "." in fact}
+        extra = [fact for fact in code if fact not in declared and fact not in parents]
         if extra:
             shown = ", ".join(f"{fact} = {show_fact(code[fact])}" for fact in extra[:6])
             more = f" and {len(extra) - 6} more" if len(extra) > 6 else ""

@@ -1,0 +1,146 @@
+"""Contracts bound to code (`source`, issue 20) seen across git history: staleness over the
+derived facts, and breaking-change on what a request body demands. Real repositories
+(tests/gitrepo.py), the real check; the derivation itself is in tests/test_artifacts.py."""
+
+from __future__ import annotations
+
+from conftest import mkdocs_yml
+from gitrepo import Repo, git
+from harness import check_tree
+
+CUSTOMER = """\
+openapi: 3.0.3
+info: {{title: profile, version: "1"}}
+paths:
+  /customers:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {{$ref: '#/components/schemas/Customer'}}
+      responses:
+        "201": {{description: created}}
+  /customers/{{id}}:
+    get:
+      responses:
+        "200":
+          description: the customer
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/Profile'}}
+components:
+  schemas:
+    Customer:
+      type: object
+      required: [{required}]
+      properties:
+        status: {{type: string, enum: [{values}]}}
+        email: {{type: string}}
+    Profile:
+      type: object
+      required: [{profile_required}]
+      properties:
+        nickname: {{type: string}}
+        city: {{type: string}}
+"""
+
+
+def api(values: str = "active, suspended, closed", required: str = "status",
+        profile_required: str = "nickname") -> str:
+    return CUSTOMER.format(values=values, required=required, profile_required=profile_required)
+
+
+def contract(version: str = "1.4.0", schema: str = "Customer", doc_id: str = "customer-profile") -> str:
+    return (f"---\nid: {doc_id}\nversion: \"{version}\"\nstatus: active\n"
+            f"source: ../../api/openapi.yaml#/components/schemas/{schema}\n---\n# {doc_id}\n")
+
+
+INTENT = ("---\nstatus: active\ngoal: retention\nuses: [customer-profile@1]\nsuccess:\n"
+          "  - {metric: churn, target: '< 2%'}\n---\n# Reader\n")
+
+
+def stale(report) -> list[dict]:
+    return [f for f in report["findings"] if f["rule"] == "stale-dependency"]
+
+
+def breaking(report) -> list[dict]:
+    return [f for f in report["findings"] if f["rule"] == "breaking-change"]
+
+
+def test_an_artifact_change_is_a_material_change_and_reformatting_it_is_not(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", {"mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n",
+                                        "api/openapi.yaml": api(), "docs/contracts/customer-profile.md": contract(),
+                                        "docs/intents/reader.md": INTENT})
+    # Reformatted, reordered, commented: the same facts, so the reader is not stale.
+    repo.commit("2026-02-01", "reformat the API", {"api/openapi.yaml": "# the customer API\n" + api(
+        values="closed, active, suspended").replace("{type: string, enum", "{ type: string , enum")})
+    assert stale(check_tree(repo.root)[1]) == []
+    # Uncommitted, an enum value dropped: stale at once, naming what changed.
+    repo.write({"api/openapi.yaml": api(values="active, suspended")})
+    [now] = stale(check_tree(repo.root)[1])
+    assert now["path"] == "docs/intents/reader.md" and "`customer.status` lost `closed`" in now["message"]
+    assert "uncommitted" in now["message"]
+    # Committed later: stale, with the commit's date.
+    repo.commit("2026-03-01", "drop closed")
+    [found] = stale(check_tree(repo.root)[1])
+    assert "`customer.status` lost `closed`" in found["message"] and "2026-03-01" in found["message"]
+    # Once reviewed after the change, silent again.
+    repo.commit("2026-03-05", "review", {"docs/intents/reader.md": INTENT.replace("status: active",
+                                                                                  "status: active\nreviewed: 2026-03-05")})
+    assert stale(check_tree(repo.root)[1]) == []
+
+
+def test_a_required_change_is_material_and_is_told(tmp_path):
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", {"mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n",
+                                        "api/openapi.yaml": api(), "docs/contracts/customer-profile.md": contract(),
+                                        "docs/intents/reader.md": INTENT})
+    repo.commit("2026-03-01", "email required", {"api/openapi.yaml": api(required="status, email")})
+    [found] = stale(check_tree(repo.root)[1])
+    assert "`customer.email` now required" in found["message"]
+
+
+def _pull_request(tmp_path, before: dict, after: dict) -> dict:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "base", {"mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n", **before})
+    git(repo.root, "tag", "base")
+    repo.commit("2026-02-01", "pull request", after)
+    return check_tree(repo.root, base="base")[1]
+
+
+def test_a_property_newly_required_in_a_request_body_is_breaking(tmp_path):
+    report = _pull_request(tmp_path, {"api/openapi.yaml": api(), "docs/contracts/customer-profile.md": contract()},
+                           {"api/openapi.yaml": api(required="status, email"),
+                            "docs/contracts/customer-profile.md": contract("1.5.0")})
+    [finding] = breaking(report)
+    assert finding["severity"] == "error" and finding["path"] == "docs/contracts/customer-profile.md"
+    assert "`customer.email` newly required in a request body" in finding["message"]
+    assert "1.4.0 → 1.5.0" in finding["message"] and "2.0.0" in finding["message"]
+
+
+def test_a_major_bump_allows_it_and_a_response_may_demand_more(tmp_path):
+    """Silent: the same change with a major bump; in a response (Profile), a newly required
+    property only promises more (a minor bump, like any addition)."""
+    report = _pull_request(tmp_path / "a", {"api/openapi.yaml": api(), "docs/contracts/customer-profile.md": contract()},
+                           {"api/openapi.yaml": api(required="status, email"),
+                            "docs/contracts/customer-profile.md": contract("2.0.0")})
+    assert breaking(report) == []
+    files = {"api/openapi.yaml": api(), "docs/contracts/profile.md": contract("1.0.0", "Profile", "profile")}
+    report = _pull_request(tmp_path / "b", files, {"api/openapi.yaml": api(profile_required="nickname, city"),
+                                                   "docs/contracts/profile.md": contract("1.1.0", "Profile", "profile")})
+    assert breaking(report) == []
+    report = _pull_request(tmp_path / "c", files, {"api/openapi.yaml": api(profile_required="nickname, city")})
+    [finding] = breaking(report)
+    assert finding["severity"] == "warning" and "`profile.city` newly required in a response" in finding["message"]
+    # ... while a response that stops promising a property breaks its readers.
+    report = _pull_request(tmp_path / "d", files, {"api/openapi.yaml": api(profile_required="city")})
+    [finding] = breaking(report)
+    assert finding["severity"] == "error" and "`profile.nickname` no longer required in a response" in finding["message"]
+
+
+def test_an_enum_value_removed_in_the_api_is_breaking_with_the_contract_file_untouched(tmp_path):
+    report = _pull_request(tmp_path, {"api/openapi.yaml": api(), "docs/contracts/customer-profile.md": contract()},
+                           {"api/openapi.yaml": api(values="active, suspended")})
+    [finding] = breaking(report)
+    assert finding["severity"] == "error" and "`customer.status` lost `closed`" in finding["message"]

@@ -1,0 +1,80 @@
+"""The three-features example's contract bound to its API (`source`, issue 20): the story its
+README tells, through the real command, a real MkDocs build and a real git repository."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import REPO, build, check_json
+from gitrepo import Repo, git
+
+EXAMPLE = REPO / "examples" / "three-features"
+API = "api/openapi.yaml"
+CONTRACT = "docs/contracts/customer-profile.md"
+ENUM = "enum: [active, suspended, closed]"
+
+
+def rules(report: dict, rule: str) -> list[dict]:
+    return [f for f in report["findings"] if f["rule"] == rule]
+
+
+def test_the_example_contract_reads_its_facts_from_the_api():
+    """Unchanged, the example's API and contract agree: its story (tests/test_repository.py) is
+    untouched, and the API's facts are what the contract defines."""
+    code, report = check_json(EXAMPLE)
+    assert code == 1 and rules(report, "contract-drift") == []
+    assert "source: ../../api/openapi.yaml#/components/schemas/Customer" in (EXAMPLE / CONTRACT).read_text()
+    assert ENUM in (EXAMPLE / API).read_text()
+
+
+def test_the_api_dropping_closed_while_the_doc_says_it_fails_check_and_build(tmp_path, caplog):
+    from mkdocs.exceptions import Abort, PluginError
+
+    project = tmp_path / "three-features"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("site", "intents"))  # the errors on purpose
+    code, report = check_json(project)
+    assert (code, report["summary"]["errors"]) == (0, 0)
+    build(project)  # clean: it builds
+
+    api = project / API
+    api.write_text(api.read_text().replace(ENUM, "enum: [active, suspended]"))
+    code, report = check_json(project)
+    [drift] = rules(report, "contract-drift")
+    assert code == 1 and drift["severity"] == "error"
+    assert (drift["path"], drift["line"]) == (CONTRACT, 10)
+    message = drift["message"]
+    assert "api/openapi.yaml#/components/schemas/Customer" in message
+    assert "customer.status = [active, suspended, closed]" in message and "says [active, suspended]" in message
+    with pytest.raises((Abort, PluginError)):
+        build(project)
+    assert f"contract-drift: {CONTRACT}:10" in caplog.text
+
+
+def test_a_pull_request_removing_an_enum_value_from_the_api_is_caught_by_base(tmp_path):
+    """The author keeps the doc in step with the API (no drift), but forgets the major bump."""
+    repo = Repo(tmp_path / "repo")
+    shutil.copytree(EXAMPLE, repo.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("site"))
+    repo.commit("2026-11-01", "the example as it ships")
+    git(repo.root, "tag", "base")
+    api, contract = (repo.root / API).read_text(), (repo.root / CONTRACT).read_text()
+    assert "customer.status: [active, suspended, closed]" in contract
+    repo.commit("2026-11-10", "drop the closed status", {
+        API: api.replace(ENUM, "enum: [active, suspended]"),
+        CONTRACT: contract.replace("customer.status: [active, suspended, closed]", "customer.status: [active, suspended]")})
+
+    code, report = check_json(repo.root, "--base", "base")
+    [finding] = rules(report, "breaking-change")
+    assert code == 1 and finding["severity"] == "error" and finding["path"] == CONTRACT
+    assert "`customer.status` lost `closed`" in finding["message"] and "2.0.0 → 2.0.0" in finding["message"]
+    assert "3.0.0" in finding["message"]
+    assert rules(report, "contract-drift") == []
+    code, report = check_json(repo.root)  # without a base, the same tree has nothing to compare
+    assert rules(report, "breaking-change") == []
+
+    # With the major bump the same pull request is fine.
+    repo.commit("2026-11-11", "bump", {CONTRACT: (repo.root / CONTRACT).read_text().replace(
+        'version: "2.0.0"', 'version: "3.0.0"')})
+    _, report = check_json(repo.root, "--base", "base")
+    assert rules(report, "breaking-change") == []

@@ -3,6 +3,7 @@ README tells, through the real command, a real MkDocs build and a real git repos
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -36,7 +37,11 @@ def test_the_api_dropping_closed_while_the_doc_says_it_fails_check_and_build(tmp
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("site", "intents"))  # the errors on purpose
     code, report = check_json(project)
     assert (code, report["summary"]["errors"]) == (0, 0)
-    build(project)  # clean: it builds
+    site = build(project)  # clean: it builds, and the contract's page shows what the API says
+    page = (site / "contracts" / "customer-profile" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>Facts from the code:</strong> <code>api/openapi.yaml#/components/schemas/Customer</code>" in page
+    assert "<tr><td><code>customer.status</code></td><td>[active, suspended, closed]</td><td>yes</td></tr>" in page
+    assert "<tr><td><code>customer.contact.email</code></td><td>string</td><td>yes</td></tr>" in page
 
     api = project / API
     api.write_text(api.read_text().replace(ENUM, "enum: [active, suspended]"))
@@ -78,3 +83,20 @@ def test_a_pull_request_removing_an_enum_value_from_the_api_is_caught_by_base(tm
         'version: "2.0.0"', 'version: "3.0.0"')})
     _, report = check_json(repo.root, "--base", "base")
     assert rules(report, "breaking-change") == []
+
+
+def test_graph_json_carries_the_source_and_validates():
+    import jsonschema
+
+    from conftest import run_cli
+
+    data = json.loads(run_cli("graph", str(EXAMPLE), "--format", "json").stdout)
+    schema = json.loads((REPO / "plugin" / "mkdocs_coherence" / "schemas" / "graph.schema.json").read_text())
+    jsonschema.validate(data, schema)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    source = nodes["customer-profile"]["source"]
+    assert source["file"] == "examples/three-features/api/openapi.yaml" and source["readable"] is True
+    assert source["pointer"] == "/components/schemas/Customer"
+    assert source["facts"]["customer.status"] == ["active", "suspended", "closed"]
+    assert source["required"] == ["customer.contact", "customer.contact.email", "customer.id", "customer.status"]
+    assert all("source" not in n for i, n in nodes.items() if i != "customer-profile")  # old shape elsewhere

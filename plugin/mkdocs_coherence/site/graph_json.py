@@ -50,6 +50,18 @@ def edge_data(edge: Edge) -> dict:
     return data
 
 
+def _with_source(node: dict, document) -> dict:
+    """A contract bound to code carries its artifact: file, pointer and what was read there."""
+    artifact = getattr(document, "artifact", None)
+    if artifact is not None:
+        node["source"] = json_safe({
+            "file": artifact.repo_path or artifact.path, "pointer": artifact.pointer, "readable": artifact.ok,
+            "facts": dict(artifact.facts) if artifact.ok else {},
+            "required": sorted(artifact.required) if artifact.ok else [],
+            "nullable": sorted(artifact.nullable) if artifact.ok else []})
+    return node
+
+
 def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set[str] | None = None) -> dict:
     """graph.json: the site publishes it, `coherence graph --format json` prints it (with no
     URLs). `only`: the ids to keep (a neighbourhood), with the edges among them, their
@@ -65,7 +77,7 @@ def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set
             "infos": sum(1 for f in active if f.severity and f.severity.label == "info"),
             "waived": len(waived),
         }
-    nodes = [{
+    nodes = [_with_source({
         "id": d.id,
         "kind": d.kind,
         "title": d.title,
@@ -79,7 +91,7 @@ def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set
         "owners": [str(o) for o in d.owners],
         "findings": per_document[d.id],
         "front_matter": front_matter(d),
-    } for d in sorted(documents, key=lambda d: d.id)]
+    }, d) for d in sorted(documents, key=lambda d: d.id)]
     kept = (lambda document_id: True) if only is None else only.__contains__
     edges = [edge_data(e) for e in model.edges if kept(e.source) and kept(e.target)]
     unresolved = sorted(({"source": d.id, "key": r.key, "reference": r.raw, "line": r.line}

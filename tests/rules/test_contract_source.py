@@ -144,3 +144,29 @@ def test_an_enum_value_removed_in_the_api_is_breaking_with_the_contract_file_unt
                            {"api/openapi.yaml": api(values="active, suspended")})
     [finding] = breaking(report)
     assert finding["severity"] == "error" and "`customer.status` lost `closed`" in finding["message"]
+
+
+def test_an_escaping_ref_a_huge_schema_and_a_folder_are_findings_on_the_contract(tmp_path):
+    """Through the real command: file, line of `source`, pointer and reason; exit 1, no traceback."""
+    import json
+
+    from conftest import check_json, write_tree
+
+    (tmp_path / "secret.yaml").write_text("X: {type: object, properties: {leaked: {type: string}}}\n")
+    big = {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(3_000)}}
+    project = write_tree(tmp_path / "repo", {
+        "mkdocs.yml": mkdocs_yml(options="limits: {expanded_nodes: 1000}"), "docs/index.md": "# Home\n",
+        "api/s.yaml": "A: {type: object, properties: {x: {$ref: '../../secret.yaml#/X'}}}\n",
+        "api/big.json": json.dumps(big),
+        "docs/contracts/escape.md": "---\nversion: 1.0.0\nstatus: active\nsource: ../../api/s.yaml#/A\n---\n# E\n",
+        "docs/contracts/big.md": "---\nversion: 1.0.0\nstatus: active\nsource: ../../api/big.json\n---\n# B\n",
+        "docs/contracts/folder.md": "---\nversion: 1.0.0\nstatus: active\nsource: ../../api\n---\n# F\n"})
+    (project / ".git").mkdir()  # the repository root: secret.yaml lies outside it
+    code, report = check_json(project)
+    drift = {f["path"]: f for f in report["findings"] if f["rule"] == "contract-drift"}
+    assert code == 1 and set(drift) == {"docs/contracts/escape.md", "docs/contracts/big.md", "docs/contracts/folder.md"}
+    assert all(f["line"] == 4 and f["severity"] == "error" for f in drift.values())
+    assert "api/s.yaml#/A" in drift["docs/contracts/escape.md"]["message"]
+    assert "outside the repository" in drift["docs/contracts/escape.md"]["message"]
+    assert "more than 1,000 facts" in drift["docs/contracts/big.md"]["message"]
+    assert "api cannot be read" in drift["docs/contracts/folder.md"]["message"]

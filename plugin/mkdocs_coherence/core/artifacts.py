@@ -193,7 +193,11 @@ class _Files:
                 self.follow_links and os.path.lexists(path) and not _inside(os.path.realpath(path), self.real_root)):
             raise ArtifactError(f"'{path}' is outside the repository; a schema is read only from files of this "
                                 "repository — copy it in")
-        data = self.read(Path(path))
+        try:
+            data = self.read(Path(path))
+        except OSError as error:  # a folder, no permission, an I/O error: said, never raised
+            raise ArtifactError(f"{self.shown(path)} cannot be read ({error.strerror or type(error).__name__}); "
+                                "point `source` at a readable schema file") from None
         if data is None:
             raise ArtifactError(f"{self.shown(path)} does not exist; correct the path")
         self.parsed[path] = _parse(data, self.shown(path), self.limits)

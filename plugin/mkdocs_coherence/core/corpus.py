@@ -291,7 +291,7 @@ def load_document(path: Path, rel: str, kind: str | None, settings: Settings, *,
     document, findings = build_document(source, kind, settings.gates, settings.catalogue, settings.reading)
     if document is not None:
         findings += _escaping_globs(document, settings)
-        if "source" in document.values and (raw is None or artifacts is not None):
+        if document.kind == "contract" and "source" in document.values and (raw is None or artifacts is not None):
             bind_artifact(document, settings, artifacts)
     return document, source.findings + findings, True
 

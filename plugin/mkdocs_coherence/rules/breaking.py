@@ -8,8 +8,11 @@ compared fact by fact with what it defines now (lists compare as sets):
   each change;
 - a fact added, or an enum that gained a value, without at least a minor bump → warning.
 
-A contract that is new since the base is not a breaking change. The base is read with one
-`git ls-tree` and one `git cat-file --batch` (history.py), sharing the fingerprint cache.
+A contract that is new since the base is not a breaking change. A contract bound to code
+(`source`) is compared on its derived facts, read from the artifact at the base too, and on
+what its schema demands (`required`, `nullable`), by direction: request or response
+(ADR-0022). The base is read with one `git ls-tree` and one `git cat-file --batch`
+(history.py), sharing the fingerprint cache.
 """
 
 from __future__ import annotations
@@ -107,8 +110,9 @@ def breaking_change(ctx: Context) -> Iterator[Finding]:
 
     What it does: against a base revision (`base`, `--base`, `COHERENCE_BASE`), a contract's defined
     fact was removed or changed, or an enum lost a value, without a major version bump (error); a
-    fact or enum value was added without at least a minor bump (warning); see [Breaking
-    changes](#breaking-changes)
+    fact or enum value was added without at least a minor bump (warning); for a contract bound
+    to code (`source`) the artifact is read at the base too, and a property newly `required` in a
+    request body is breaking; see [Breaking changes](#breaking-changes)
 
     What to do: bump the major version and let consumers migrate, or restore the fact; bump the
     minor version for additions

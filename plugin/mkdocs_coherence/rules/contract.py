@@ -186,10 +186,12 @@ def contract_drift(ctx: Context) -> Iterator[Finding]:
     """a contract bound to code (`source`) defines facts its artifact disagrees with, or the artifact cannot be read
 
     What it does: a contract with `source` (an OpenAPI 3.x or JSON Schema file of the repository,
-    with a JSON pointer) also declares `defines`, and a declared fact is missing from the artifact,
-    has another type or enum there, or the artifact has a fact `defines` leaves out; or the
-    artifact cannot be read (missing file, bad pointer, invalid YAML or JSON, a `$ref` leaving the
-    repository, a limit). The artifact is the truth: the contract defines what it says
+    with a JSON pointer; `facts_prefix` names the namespace, default the schema's name) also
+    declares `defines`, and a declared fact of that namespace is missing from the artifact, has
+    another type or enum there, or the artifact has a fact `defines` leaves out (an object whose
+    properties are declared need not be); or the artifact cannot be read (missing file, bad
+    pointer, invalid YAML or JSON, a `$ref` leaving the repository, a limit). The artifact is the
+    truth in its namespace; declared facts outside it stand as written (ADR-0022)
 
     What to do: align `defines` with the code (or drop `defines` and let the code define the
     facts), or change the code deliberately and bump the contract's version; for an unreadable

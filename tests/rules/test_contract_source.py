@@ -170,3 +170,18 @@ def test_an_escaping_ref_a_huge_schema_and_a_folder_are_findings_on_the_contract
     assert "outside the repository" in drift["docs/contracts/escape.md"]["message"]
     assert "more than 1,000 facts" in drift["docs/contracts/big.md"]["message"]
     assert "api cannot be read" in drift["docs/contracts/folder.md"]["message"]
+
+
+def test_a_plain_json_schema_breaks_when_it_demands_more(tmp_path):
+    """A JSON Schema file validates what it is given: newly required breaks (error), newly
+    nullable only accepts more (a warning without a minor bump)."""
+    def schema(required: str, note: str) -> str:
+        return ('{"title": "Order", "type": "object", "required": [%s], "properties": '
+                '{"id": {"type": "string"}, "note": {"type": %s}}}' % (required, note))
+
+    bound = "---\nversion: \"1.0.0\"\nstatus: active\nsource: ../../schemas/order.json\n---\n# Order\n"
+    files = {"schemas/order.json": schema('"id"', '"string"'), "docs/contracts/order.md": bound}
+    [finding] = breaking(_pull_request(tmp_path / "a", files, {"schemas/order.json": schema('"id", "note"', '"string"')}))
+    assert finding["severity"] == "error" and "`order.note` newly required in the schema" in finding["message"]
+    [finding] = breaking(_pull_request(tmp_path / "b", files, {"schemas/order.json": schema('"id"', '["string", "null"]')}))
+    assert finding["severity"] == "warning" and "`order.note` newly nullable in the schema" in finding["message"]

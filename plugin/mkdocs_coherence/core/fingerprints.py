@@ -54,8 +54,6 @@ def material(document: Document) -> dict[str, Any]:
             content["required"] = sorted(artifact.required)
         if artifact.nullable:
             content["nullable"] = sorted(artifact.nullable)
-        if artifact.roles is not None:
-            content["roles"] = sorted(artifact.roles)
     invariants = document.values.get("invariants")
     if invariants:
         content["invariants"] = sorted({_words(text) for text in invariants})

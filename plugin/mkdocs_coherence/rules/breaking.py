@@ -76,7 +76,7 @@ def _compare(before: dict, after: dict) -> tuple[list[tuple[str, str]], list[tup
     return breaking, additive
 
 
-def _demands(before: dict, after: dict) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def _demands(before: dict, after: dict, used: frozenset | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(breaking, additive) changes of what a schema bound to code demands: `required` and
     `nullable`, judged by where the schema is used. A request body (or a JSON Schema file,
     which validates what it is given) breaks when it demands more: a property newly required
@@ -85,9 +85,9 @@ def _demands(before: dict, after: dict) -> tuple[list[tuple[str, str]], list[tup
     if "required" not in before and "required" not in after and "nullable" not in before \
             and "nullable" not in after:
         return [], []
-    roles = set(after.get("roles", ["request"]) or ["request"]) | set(before.get("roles", []))
-    where = " and ".join({"request": "a request body", "response": "a response"}.get(role, role)
-                         for role in sorted(roles))
+    roles = set(used or ()) or {"request"}  # where the schema is used now (artifacts.roles)
+    where = "the schema" if not used else " and ".join(
+        {"request": "a request body", "response": "a response"}.get(role, role) for role in sorted(roles))
     facts = after.get("defines", {})
     breaking, additive = [], []
     for key, stricter, looser in (("required", "newly required", "no longer required"),
@@ -138,7 +138,7 @@ def breaking_change(ctx: Context) -> Iterator[Finding]:
             continue  # new since the base (or not a contract there): nothing to break
         now = material(contract)
         breaking, additive = _compare(before.get("defines", {}), now.get("defines", {}))
-        demanded, relaxed = _demands(before, now)
+        demanded, relaxed = _demands(before, now, getattr(contract.artifact, "roles", None))
         breaking, additive = breaking + demanded, additive + relaxed
         if not breaking and not additive:
             continue

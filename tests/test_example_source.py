@@ -100,3 +100,30 @@ def test_graph_json_carries_the_source_and_validates():
     assert source["facts"]["customer.status"] == ["active", "suspended", "closed"]
     assert source["required"] == ["customer.contact", "customer.contact.email", "customer.id", "customer.status"]
     assert all("source" not in n for i, n in nodes.items() if i != "customer-profile")  # old shape elsewhere
+
+
+def test_serve_rebuilds_the_contract_page_when_the_api_changes(tmp_path):
+    """`api/` lies outside docs_dir: `mkdocs serve` watches it, so the page follows the code."""
+    import time
+
+    from conftest import mkdocs_serve, wait_for
+    from mkdocs_coherence.site.watch import artifact_folders
+
+    project = tmp_path / "three-features"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("site", "intents"))
+    api = project / API
+    row = "<tr><td><code>customer.status</code></td><td>[active, suspended{}]</td>"
+    with mkdocs_serve(project) as served:
+        url = served.base + "contracts/customer-profile/"
+        deadline = time.monotonic() + 90
+        assert row.format(", closed") in wait_for(url, lambda h: row.format(", closed") in h, deadline)
+        edited = api.read_text().replace(ENUM, "enum: [active, suspended]")
+        html = wait_for(url, lambda h: row.format("") in h, deadline, poke=lambda: api.write_text(edited))
+        assert row.format("") in html and 'data-rule="contract-drift"' in html
+        assert served.process.poll() is None
+    assert "Traceback" not in served.output
+    # Never a folder holding mkdocs.yml (it holds the site folder: every build would trigger the next).
+    class Bound:
+        artifact = type("A", (), {"files": [str(project / "openapi.yaml"), str(project / "api" / "x.yaml"),
+                                            str(project / "docs" / "s.yaml")]})()
+    assert artifact_folders([Bound()], project / "docs", project) == [project / "api"]

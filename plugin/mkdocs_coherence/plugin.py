@@ -140,7 +140,11 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         return server
 
     def _outside_folders(self) -> list[Path]:
-        return [f for f in self.settings.folders if not f.is_relative_to(self.settings.docs_dir)]
+        from mkdocs_coherence.site.watch import artifact_folders  # the API a contract reads its facts from
+
+        documents = self.report.corpus.documents if self.report is not None else []
+        return [f for f in self.settings.folders if not f.is_relative_to(self.settings.docs_dir)] + \
+            artifact_folders(documents, self.settings.docs_dir, self.settings.config_dir)
 
     @event_priority(100)  # first: other plugins' post_build may read what we published
     def _finish_writing(self, config: MkDocsConfig) -> None:

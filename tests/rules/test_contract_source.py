@@ -185,3 +185,21 @@ def test_a_plain_json_schema_breaks_when_it_demands_more(tmp_path):
     assert finding["severity"] == "error" and "`order.note` newly required in the schema" in finding["message"]
     [finding] = breaking(_pull_request(tmp_path / "b", files, {"schemas/order.json": schema('"id"', '["string", "null"]')}))
     assert finding["severity"] == "warning" and "`order.note` newly nullable in the schema" in finding["message"]
+
+
+def test_impact_counts_an_api_change_as_a_change_of_the_contract_bound_to_it(tmp_path):
+    from conftest import run_cli
+
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-10", "start", {"mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n",
+                                        "api/openapi.yaml": api(), "docs/contracts/customer-profile.md": contract(),
+                                        "docs/intents/reader.md": INTENT})
+    git(repo.root, "tag", "base")
+    repo.write({"api/openapi.yaml": "# reformatted\n" + api()})
+    out = run_cli("impact", str(repo.root), "--base", "base").stdout
+    assert "customer-profile` | contract | active | prose only |" in out  # same facts: no material change
+    repo.write({"api/openapi.yaml": api(values="active, suspended")})
+    result = run_cli("impact", str(repo.root), "--base", "base")
+    assert result.returncode == 0, result.stderr
+    assert "**material**: `customer.status` lost `closed`" in result.stdout
+    assert "reader → customer-profile (1 hop)" in result.stdout

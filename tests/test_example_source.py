@@ -95,7 +95,7 @@ def test_graph_json_carries_the_source_and_validates():
     jsonschema.validate(data, schema)
     nodes = {n["id"]: n for n in data["nodes"]}
     source = nodes["customer-profile"]["source"]
-    assert source["file"] == "examples/three-features/api/openapi.yaml" and source["readable"] is True
+    assert source["file"] == "api/openapi.yaml" and source["readable"] is True
     assert source["pointer"] == "/components/schemas/Customer"
     assert source["facts"]["customer.status"] == ["active", "suspended", "closed"]
     assert source["required"] == ["customer.contact", "customer.contact.email", "customer.id", "customer.status"]

@@ -54,8 +54,11 @@ def _with_source(node: dict, document) -> dict:
     """A contract bound to code carries its artifact: file, pointer and what was read there."""
     artifact = getattr(document, "artifact", None)
     if artifact is not None:
+        import posixpath
+
+        file = posixpath.normpath(posixpath.join(posixpath.dirname(document.rel), artifact.path.replace("\\", "/")))
         node["source"] = json_safe({
-            "file": artifact.repo_path or artifact.path, "pointer": artifact.pointer, "readable": artifact.ok,
+            "file": file, "pointer": artifact.pointer, "readable": artifact.ok,
             "facts": dict(artifact.facts) if artifact.ok else {},
             "required": sorted(artifact.required) if artifact.ok else [],
             "nullable": sorted(artifact.nullable) if artifact.ok else []})

@@ -147,3 +147,71 @@ def test_a_yaml_alias_bomb_is_bounded(tmp_path):
               for i in range(1, 10)]
     root = _repo(tmp_path, {"api/bomb.yaml": "\n".join(lines) + "\n"})
     assert "nodes" in _derive(root, "../../api/bomb.yaml#/a9").problems[0]
+
+
+def test_openapi_31_ref_chains_allof_and_a_cycle_through_two_schemas(tmp_path):
+    root = _repo(tmp_path, {"api/openapi.json": json.dumps({
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "components": {"schemas": {
+            "Team": {"allOf": [{"$ref": "#/components/schemas/Named"},
+                               {"type": "object", "required": ["lead"],
+                                "properties": {"lead": {"$ref": "#/components/schemas/Person"},
+                                               "tags": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}}}]},
+            "Named": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+            "Person": {"type": "object", "properties": {"team": {"$ref": "#/components/schemas/Team"},
+                                                         "born": {"type": ["string", "null"], "format": "date"}}},
+            "Tag": {"$ref": "#/components/schemas/TagInner"},
+            "TagInner": {"type": "object", "properties": {"label": {"const": "x"}}}}}})})
+    artifact = _derive(root, "../../api/openapi.json#/components/schemas/Team")
+    assert artifact.ok, artifact.problems
+    assert artifact.facts == {"team.name": "string", "team.lead": "object", "team.lead.team": "object",
+                              "team.lead.born": "date", "team.tags": "array<object>", "team.tags.label": ["x"]}
+    assert artifact.required == {"team.name", "team.lead"} and artifact.nullable == {"team.lead.born"}
+    assert artifact.roles == frozenset()  # no operation uses it
+
+
+def test_json_schema_2020_12_in_yaml_allof_and_a_cycle_across_files(tmp_path):
+    root = _repo(tmp_path, {
+        "schemas/node.yaml": """\
+$schema: https://json-schema.org/draft/2020-12/schema
+title: Node
+allOf:
+  - {$ref: 'parts/base.yaml'}
+  - type: object
+    properties:
+      children: {type: array, items: {$ref: 'parts/link.yaml'}}
+      meta: {type: object, properties: {depth: {type: integer}}}
+""",
+        "schemas/parts/base.yaml": "type: object\nrequired: [id]\nproperties: {id: {type: string, format: uuid}}\n",
+        "schemas/parts/link.yaml": "type: object\nproperties:\n  target: {$ref: '../node.yaml'}\n  weight: {type: number}\n"})
+    artifact = _derive(root, "../../schemas/node.yaml")
+    assert artifact.ok, artifact.problems
+    assert artifact.facts == {"node.id": "uuid", "node.children": "array<object>", "node.children.target": "object",
+                              "node.children.weight": "number", "node.meta": "object", "node.meta.depth": "integer"}
+    assert artifact.required == {"node.id"} and artifact.roles is None
+    assert sorted(Path(f).relative_to(root).as_posix() for f in artifact.files) == [
+        "schemas/node.yaml", "schemas/parts/base.yaml", "schemas/parts/link.yaml"]  # what staleness follows
+
+
+def test_where_an_openapi_schema_is_used(tmp_path):
+    from mkdocs_coherence.core.artifacts import roles
+
+    document = {"openapi": "3.0.3", "paths": {
+        "/a": {"post": {"requestBody": {"$ref": "#/components/requestBodies/NewA"},
+                        "responses": {"200": {"content": {"application/json": {"schema": {
+                            "type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}}}}}}}}},
+        "components": {"requestBodies": {"NewA": {"content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/A"}}}}},
+            "schemas": {"A": {"type": "object"}, "B": {"type": "object"}, "C": {"type": "object"}}}}
+    assert roles(document, "/components/schemas/A") == {"request"}  # through a requestBodies $ref
+    assert roles(document, "/components/schemas/B") == {"response"}  # nested in a response schema
+    assert roles(document, "/components/schemas/C") == frozenset()
+    assert roles(document, "/paths/~1a/post/requestBody/content/application~1json/schema") == {"request"}
+
+
+def test_unreadable_files_are_problems(tmp_path):
+    root = _repo(tmp_path, {"api/latin1.yaml": ""})
+    (root / "api" / "latin1.yaml").write_bytes("A: {type: string, description: caf\xe9}\n".encode("latin-1"))
+    (root / "api" / "folder.yaml").mkdir()
+    assert "not UTF-8" in _derive(root, "../../api/latin1.yaml#/A").problems[0]
+    assert "cannot be read" in _derive(root, "../../api/folder.yaml#/A").problems[0]

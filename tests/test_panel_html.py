@@ -23,6 +23,12 @@ CRAFTED = {
                                  "tags: [pii, \"a 'quoted' & tag\"]\ndefines:\n  customer.status: [active, closed]\n"
                                  "---\n# Profile <em>v2</em>\n",
     "docs/contracts/old.md": "---\nversion: 1.0.0\nstatus: deprecated\n---\n# Old\n",
+    # Bound to code: a schema whose names and enum values are hostile, and a broken binding.
+    "api/<s>&.yaml": "Card:\n  type: object\n  required: ['<b>n</b>']\n  properties:\n"
+                     "    '<b>n</b>': {type: string, enum: ['\"><script>x</script>', a&b]}\n"
+                     "    note: {type: string, nullable: true}\n",
+    "docs/contracts/card.md": "---\nversion: 1.0.0\nstatus: active\nsource: '../../api/<s>&.yaml#/Card'\n---\n# Card\n",
+    "docs/contracts/nowhere.md": "---\nversion: 1.0.0\nstatus: active\nsource: ../../api/none.yaml#/X\n---\n# No\n",
     "docs/intents/checkout.md": "---\nstatus: active\ngoal: conversion\nrisk: high\nowners: [a]\n"
                                 "uses: [profile@1, old@1, ghost, profile@2]\nchanges: [profile]\n"
                                 "ignore:\n  - {rule: retired-contract, reason: 'moving <off> it', until: 2999-01-01}\n"
@@ -45,7 +51,8 @@ def _contexts(project):
     report = check(read_mkdocs_yml(project / "mkdocs.yml", RULES))
     for document in report.corpus.documents:
         for context_url in (None, "../../context/x&y.md"):
-            yield document.id, panel_context(document, report, _url_of, context_url)
+            yield document.id, panel_context(document, report, _url_of, context_url,
+                                             lambda path: f"https://example.com/r?p={path}&x=\"1\"")
 
 
 def _trees(tmp_path):
@@ -62,10 +69,10 @@ def test_python_panel_equals_the_packaged_template(tmp_path, tree):
     for document_id, context in _contexts(project):
         assert default_panel(context) == template.render(context), document_id
         seen.update(key for key in ("facts", "owners", "tags", "outgoing", "incoming", "unresolved", "local_graph",
-                                    "categorised", "waived", "resolved") if context[key])
+                                    "categorised", "waived", "resolved", "source") if context[key])
     if tree == 0:  # the crafted tree shows every part of a panel at least once
         assert seen == {"facts", "owners", "tags", "outgoing", "incoming", "unresolved", "local_graph",
-                        "categorised", "waived", "resolved"}
+                        "categorised", "waived", "resolved", "source"}
 
 
 def test_the_template_is_used_only_when_the_theme_overrides_it(tmp_path):
@@ -76,3 +83,26 @@ def test_the_template_is_used_only_when_the_theme_overrides_it(tmp_path):
     render = panel_renderer([str(override)])
     [(_, context)] = [c for c in _contexts(write_tree(tmp_path / "p", CRAFTED)) if c[0] == "loyalty"][:1]
     assert render(context) == "<div>loyalty</div>"
+
+
+def test_a_contract_bound_to_code_shows_its_facts_escaped_with_a_link(tmp_path):
+    contexts = dict(_contexts(write_tree(tmp_path / "p", CRAFTED)))
+    panel = default_panel(contexts["card"])
+    assert '<a href="https://example.com/r?p=api/&lt;s&gt;&amp;.yaml&amp;x=&#34;1&#34;"><code>api/&lt;s&gt;&amp;.yaml#/Card' \
+        '</code></a>' in panel
+    assert "<tr><td><code>card.&lt;b&gt;n&lt;/b&gt;</code></td><td>[&#34;&gt;&lt;script&gt;x&lt;/script&gt;, a&amp;b]" \
+           "</td><td>yes</td></tr>" in panel
+    assert "<tr><td><code>card.note</code></td><td>string or null</td><td>no</td></tr>" in panel
+    assert "<script>" not in panel and "<b>" not in panel
+    broken = default_panel(contexts["nowhere"])
+    assert "api/none.yaml#/X</code></a> — cannot be read (see below)" in broken and "<table" not in broken
+    assert 'class="coherence-source"' not in default_panel(contexts["profile"])  # not bound: no table
+
+
+def test_source_links_follow_the_host_and_refuse_other_schemes():
+    from mkdocs_coherence.site.render import source_link
+
+    assert source_link("https://github.com/o/r/")("api/a b.yaml") == "https://github.com/o/r/blob/HEAD/api/a%20b.yaml"
+    assert source_link("https://gitlab.com/g/r")("x.json") == "https://gitlab.com/g/r/-/blob/HEAD/x.json"
+    assert source_link("https://bitbucket.org/o/r")("x.json") == "https://bitbucket.org/o/r/src/HEAD/x.json"
+    assert source_link(None)("x.json") is None and source_link("javascript:alert(1)")("x.json") is None

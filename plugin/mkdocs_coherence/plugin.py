@@ -24,7 +24,7 @@ from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.site.build import (FrozenHeap, SharedFrontmatter, document_markdown, relative_urls,
                                          source_cache, theme_file, theme_meta, with_panel, write_errors)
-from mkdocs_coherence.site.render import panel_context, panel_renderer
+from mkdocs_coherence.site.render import panel_context, panel_renderer, source_link
 
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer
@@ -128,7 +128,8 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         relative = lambda url: get_relative_url(url, page.url)  # noqa: E731
         url_of = relative_urls(lambda i: self.pages[i].url if i in self.pages else None, relative)
         context = self.published.context_urls.get(document.id) if self.published else None
-        return with_panel(html, self.panel(panel_context(document, self.report, url_of, context and relative(context))))
+        return with_panel(html, self.panel(panel_context(document, self.report, url_of, context and relative(context),
+                                                         source_link(config.repo_url))))
 
     on_page_markdown = CombinedEvent(_restore_meta, _document_markdown)
     on_page_content = CombinedEvent(_finish_generated_page, _add_panel)
@@ -141,7 +142,11 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         return server
 
     def _outside_folders(self) -> list[Path]:
-        return [f for f in self.settings.folders if not f.is_relative_to(self.settings.docs_dir)]
+        from mkdocs_coherence.site.watch import artifact_folders  # the API a contract reads its facts from
+
+        documents = self.report.corpus.documents if self.report is not None else []
+        return [f for f in self.settings.folders if not f.is_relative_to(self.settings.docs_dir)] + \
+            artifact_folders(documents, self.settings.docs_dir, self.settings.config_dir)
 
     @event_priority(100)  # first: other plugins' post_build may read what we published
     def _finish_writing(self, config: MkDocsConfig) -> None:

@@ -134,3 +134,40 @@ def test_facts_read_from_source_reach_other_rules_and_a_broken_source_is_a_findi
     drift = findings(report, "contract-drift")
     assert len(drift) == 1 and drift[0]["path"] == "docs/contracts/broken.md" and drift[0]["line"] == 4
     assert "api/openapi.yaml#/nowhere" in drift[0]["message"] and "points to nothing" in drift[0]["message"]
+
+
+NESTED = """\
+openapi: 3.1.0
+info: {title: profile, version: "1"}
+components:
+  schemas:
+    Customer:
+      type: object
+      properties:
+        status: {type: string, enum: [active, suspended]}
+        address: {type: object, properties: {city: {type: string}}}
+"""
+
+
+def test_drift_checks_the_schema_namespace_only_and_containers_are_told_by_their_leaves(tmp_path):
+    """`profile.edit_mode` (behaviour no schema holds) is declared beside the derived facts and
+    stands; `customer.address: object` need not be declared when `customer.address.city` is."""
+    from harness import check_tree, mkdocs_yml, write_tree
+
+    contract = bound("defines:\n  customer.status: [active, suspended]\n  customer.address.city: string\n"
+                     "  profile.edit_mode: inline\n")
+    project = write_tree(tmp_path / "p", {
+        "mkdocs.yml": mkdocs_yml(), "docs/index.md": "# Home\n", "api/openapi.yaml": NESTED,
+        "docs/contracts/customer-profile.md": contract,
+        "docs/intents/a.md": intent(assumes="assumes:\n  profile.edit_mode: modal\n")})
+    _, report = check_tree(project)
+    assert findings(report, "contract-drift") == []
+    [violated] = findings(report, "assumption-violated")
+    assert "profile.edit_mode" in violated["message"] and violated["ids"] == ["a", "customer-profile"]
+    # The city renamed in the code: drift naming the file, pointer and the declared value, and
+    # the new property (a container left without leaves is told itself).
+    (project / "api/openapi.yaml").write_text(NESTED.replace("{city: {type: string}}", "{town: {type: string}}"))
+    extra, missing = sorted(findings(check_tree(project)[1], "contract-drift"), key=lambda f: "no such" in f["message"])
+    assert "customer.address.city = string" in missing["message"] and "api/openapi.yaml#/components/schemas/Customer" \
+        in missing["message"] and "has no such property" in missing["message"]
+    assert missing["line"] == 7 and "customer.address.town = string" in extra["message"]

@@ -53,10 +53,20 @@ class Artifact:
     path: str  # as written, without the pointer
     pointer: str  # JSON pointer, '' for the whole file
     repo_path: str | None = None  # the file relative to the repository root, `/`-separated
+    prefix: str = ""  # the fact namespace: every derived fact starts with `prefix.`
     facts: dict[str, Any] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     nullable: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)  # each one sentence: what is wrong, what to do
+    files: list[str] = field(default_factory=list)  # absolute paths of every file read (the source, its $refs)
+    # Where an OpenAPI document uses the schema: 'request' (a request body reaches it), 'response';
+    # None for a JSON Schema file, which validates whatever it is given (breaking-change reads it
+    # as a request: a stricter schema rejects what was valid).
+    roles: frozenset[str] | None = None
+
+    def owns(self, fact: str) -> bool:
+        """Is `fact` in this artifact's namespace (the code is the truth there)?"""
+        return bool(self.prefix) and (fact == self.prefix or fact.startswith(self.prefix + "."))
 
     @property
     def ok(self) -> bool:
@@ -183,7 +193,11 @@ class _Files:
                 self.follow_links and os.path.lexists(path) and not _inside(os.path.realpath(path), self.real_root)):
             raise ArtifactError(f"'{path}' is outside the repository; a schema is read only from files of this "
                                 "repository — copy it in")
-        data = self.read(Path(path))
+        try:
+            data = self.read(Path(path))
+        except OSError as error:  # a folder, no permission, an I/O error: said, never raised
+            raise ArtifactError(f"{self.shown(path)} cannot be read ({error.strerror or type(error).__name__}); "
+                                "point `source` at a readable schema file") from None
         if data is None:
             raise ArtifactError(f"{self.shown(path)} does not exist; correct the path")
         self.parsed[path] = _parse(data, self.shown(path), self.limits)
@@ -422,6 +436,7 @@ def derive(source: str, document_path: Path, root: Path, *, prefix: str | None =
     files = _Files(root, read or _disk, limits, follow_links=read is None)
     absolute = os.path.normpath(os.path.join(os.path.dirname(str(document_path)), path_text))
     artifact.repo_path = files.shown(absolute)
+    artifact.files = [absolute]
     try:
         contents = files.load(absolute)
     except ArtifactError as error:
@@ -444,6 +459,9 @@ def derive(source: str, document_path: Path, root: Path, *, prefix: str | None =
                                      "like #/components/schemas/Customer")
             return artifact
         name = prefix or default_prefix(path_text, pointer, schema)
+        artifact.prefix = name
+        if isinstance(contents, dict) and "openapi" in contents:
+            artifact.roles = roles(contents, pointer)
         walk.walk(schema, resolved.resolver, name, 0, frozenset({id(schema)}))
     except ArtifactError as error:
         artifact.problems.append(str(error))
@@ -451,4 +469,74 @@ def derive(source: str, document_path: Path, root: Path, *, prefix: str | None =
         artifact.problems.append(_unresolvable(error, pointer, artifact.repo_path))
     except RecursionError:
         artifact.problems.append(f"{artifact.repo_path} nests too deeply to read; point `source` at a smaller schema")
+    artifact.files = sorted(set(files.parsed) | {absolute})
     return artifact
+
+
+# --- where an OpenAPI document uses a schema ------------------------------------------------
+
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _local(document: Any, ref: str) -> Any:
+    """The node a local `$ref` ('#/components/schemas/X') names in `document`, or None."""
+    node = document
+    for token in ref[1:].split("/")[1:] if ref.startswith("#/") else []:
+        token = unquote(token).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node if ref.startswith("#/") else None
+
+
+def _reaches(document: Any, start: Any, target: str, budget: int = 200_000) -> bool:
+    """Does `start`, following local `$ref`s of `document`, reach the node at pointer `target`?"""
+    wanted = _local(document, "#" + target)
+    seen: set[int] = set()
+    stack = [start]
+    while stack and budget > 0:
+        node = stack.pop()
+        budget -= 1
+        if node is wanted and wanted is not None:
+            return True
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if ref == "#" + target:
+                    return True
+                stack.append(_local(document, ref))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def roles(document: dict, pointer: str) -> frozenset[str]:
+    """'request' when a request body of `document` reaches the schema at `pointer` (or the pointer
+    lies in one), 'response' when a response does: local `$ref`s followed, bounded."""
+    found: set[str] = set()
+    if "/requestBody" in pointer:
+        found.add("request")
+    if "/responses/" in pointer:
+        found.add("response")
+    paths = document.get("paths")
+    for item in paths.values() if isinstance(paths, dict) else ():
+        if isinstance(item, dict) and isinstance(item.get("$ref"), str):
+            item = _local(document, item["$ref"])
+        for method in _HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if not isinstance(operation, dict):
+                continue
+            if "request" not in found and _reaches(document, operation.get("requestBody"), pointer):
+                found.add("request")
+            if "response" not in found and _reaches(document, operation.get("responses"), pointer):
+                found.add("response")
+        if len(found) == 2:
+            break
+    return frozenset(found)

@@ -296,22 +296,26 @@ def load_document(path: Path, rel: str, kind: str | None, settings: Settings, *,
     document, findings = build_document(source, kind, settings.gates, settings.catalogue, settings.reading)
     if document is not None:
         findings += _escaping_globs(document, settings)
-        if "source" in document.values and (raw is None or artifacts is not None):
+        if document.kind == "contract" and "source" in document.values and (raw is None or artifacts is not None):
             bind_artifact(document, settings, artifacts)
     return document, source.findings + findings, True
 
 
 def bind_artifact(document: Document, settings: Settings, read=None) -> None:
     """Read the facts of a contract's `source`: when it reads cleanly they are what the contract
-    defines (what it declared stays in `values['defines']`, for contract-drift); else the
-    declared facts stand and the problems wait for contract-drift to report them."""
+    defines in the artifact's namespace (what it declared stays in `values['defines']`, for
+    contract-drift), next to the facts it declares outside that namespace (`profile.edit_mode`
+    beside a `customer` schema: behaviour no schema holds); else the declared facts stand and
+    the problems wait for contract-drift to report them (ADR-0022)."""
     from mkdocs_coherence.core.artifacts import derive
 
     artifact = derive(document.values["source"], document.path, settings.repository,
                       prefix=document.values.get("facts_prefix"), read=read, limits=settings.limits)
     document.artifact = artifact
     if artifact.ok:
-        document.defines = dict(artifact.facts)
+        declared = document.values.get("defines") or {}
+        document.defines = {**dict(artifact.facts),
+                            **{fact: value for fact, value in declared.items() if not artifact.owns(fact)}}
 
 
 def _escaping_globs(document: Document, settings: Settings) -> list[Finding]:

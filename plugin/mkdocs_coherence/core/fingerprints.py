@@ -1,7 +1,9 @@
 """Material fingerprints (DESIGN §5 "Material change").
 
 A document changed *materially* only when what others rely on changed: its kind, `version`,
-`status`, `defines`, `invariants` and its own references. Prose, formatting, key order,
+`status`, `defines`, `invariants` and its own references; for a contract bound to code
+(`source`), the facts derived from the artifact and which of them are `required` and
+`nullable` (so reformatting the schema file is no change, and dropping an enum value is). Prose, formatting, key order,
 quoting, comments, owners and review dates are not material. The fingerprint is a short
 hash of the canonicalised material content, prefixed with the scheme (`v1:`), so a future
 scheme never forces everyone to re-review.
@@ -46,6 +48,12 @@ def material(document: Document) -> dict[str, Any]:
         content["status"] = document.status
     if document.defines:
         content["defines"] = {fact: _fact(value) for fact, value in document.defines.items()}
+    artifact = document.artifact
+    if artifact is not None and artifact.ok:  # bound to code: what the schema demands counts too
+        if artifact.required:
+            content["required"] = sorted(artifact.required)
+        if artifact.nullable:
+            content["nullable"] = sorted(artifact.nullable)
     invariants = document.values.get("invariants")
     if invariants:
         content["invariants"] = sorted({_words(text) for text in invariants})
@@ -109,6 +117,10 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
                 said.append(f"`{fact}` {' and '.join(parts)}")
             else:
                 said.append(f"`{fact}` {_show(old)} → {_show(new)}")
+    for key in ("required", "nullable"):
+        old, new = set(before.get(key, [])), set(after.get(key, []))
+        said += [f"`{fact}` now {key}" for fact in sorted(new - old)]
+        said += [f"`{fact}` no longer {key}" for fact in sorted(old - new)]
     old_inv, new_inv = set(before.get("invariants", [])), set(after.get("invariants", []))
     said += [f"invariant removed: \"{_short(text)}\"" for text in sorted(old_inv - new_inv)]
     said += [f"invariant added: \"{_short(text)}\"" for text in sorted(new_inv - old_inv)]

@@ -13,6 +13,8 @@ for git's sake: every failure becomes a degraded state with a reason.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import posixpath
 import time
@@ -219,9 +221,23 @@ class _Materials:
         self.cache.dirty = True
         return content
 
-    def bound(self, path: str, blob: str, tree: dict[str, str]) -> dict | None:
+    def bound(self, path: str, blob: str, tree: dict[str, str], cache: bool = False) -> dict | None:
         """A contract bound to code, at a revision whose blobs are `tree`: its `source` is read
-        from that revision too (never cached: the material depends on more than one blob)."""
+        from that revision too. `cache`: `tree` holds every file the contract reads (its blob
+        and its artifact's), so the material is cached under all their blob ids together."""
+        key = None
+        if cache:
+            ids = hashlib.sha1(json.dumps(sorted(tree.items())).encode("utf-8")).hexdigest()
+            key = f"bound:{path}:{ids}:{self.kinds.setdefault(path, self.folder_kinds.of(self.toplevel / path)) or '-'}"
+            if key in self.cache.entries:
+                return self.cache.entries[key]
+        content = self._bound(path, blob, tree)
+        if key is not None:
+            self.cache.entries[key] = content
+            self.cache.dirty = True
+        return content
+
+    def _bound(self, path: str, blob: str, tree: dict[str, str]) -> dict | None:
         data = self.reader.read(blob)
         if data is None:
             return None
@@ -259,8 +275,9 @@ def read_history(corpus: Corpus, settings: Settings, graph=None, *, now: float |
     except ValueError:
         history.prefix = os.path.relpath(settings.config_dir, toplevel).replace(os.sep, "/") + "/"
     document_paths = {p for p in (history.repo_path(d) for d in corpus.documents) if p}
+    artifact_paths = {p for d in corpus.documents for p in _artifact_paths(history, d)}
     wants_all = any(d.values.get("governs") for d in corpus.documents)
-    keep = (lambda path: True) if wants_all else document_paths.__contains__
+    keep = (lambda path: True) if wants_all else (document_paths | artifact_paths).__contains__
     try:
         history.commits, history.entries = read_log(toplevel, keep)
     except (GitError, ValueError, UnicodeDecodeError) as error:
@@ -273,6 +290,11 @@ def read_history(corpus: Corpus, settings: Settings, graph=None, *, now: float |
                 history.working[path] = blob_id(document.path.read_bytes())
             except OSError:
                 pass
+    for path in artifact_paths:  # the files contracts bound to code read, as they are now
+        try:
+            history.working[path] = blob_id((toplevel / path).read_bytes())
+        except OSError:
+            pass
     if state == FULL:
         materials = _Materials(settings, toplevel)
         try:
@@ -332,11 +354,63 @@ def _find_stamped(history: History, corpus: Corpus, materials) -> None:
                 break
 
 
+def _artifact_paths(history: History, document: Document) -> list[str]:
+    """The files (relative to the top level) a contract bound to code reads: its `source`, and
+    the files its `$ref`s reach, as the working tree has them."""
+    artifact = document.artifact
+    if artifact is None or history.toplevel is None:
+        return []
+    found = []
+    for absolute in artifact.files:
+        try:
+            found.append(Path(absolute).relative_to(history.toplevel).as_posix())
+        except ValueError:
+            continue
+    return found
+
+
+def _bound_changes(history: History, document: Document, path: str, materials, now: float) -> Iterator[Change]:
+    """The material changes of a contract bound to code: every commit that changed the contract
+    or a file its artifact reads, each version read with the artifact of the same commit (ADR-0022).
+    Reformatting the schema changes no fact, so it is no change."""
+    paths = [path] + [p for p in _artifact_paths(history, document) if p != path]
+
+    def head(p: str) -> str:
+        entries = history.entries.get(p)
+        return entries[0][2] if entries else ZERO
+
+    def content(after: int) -> dict | None:
+        """The material once the commit at index `after` (newest first) was made."""
+        blobs: dict[str, str] = {}
+        for p in paths:
+            for index, _, new in history.entries.get(p, ()):
+                if index >= after:
+                    if new != ZERO:
+                        blobs[p] = new
+                    break
+        return materials.bound(path, blobs[path], blobs, cache=True) if path in blobs else None
+
+    indexes = sorted({index for p in paths for index, _, _ in history.entries.get(p, ())})
+    if any(history.working.get(p, ZERO) != head(p) for p in paths):
+        before = content(0) if indexes else None
+        current = material(document)
+        if before != current:
+            yield Change(date.fromtimestamp(now), now, None, before, current)
+    for index in indexes:
+        after, before = content(index), content(index + 1)
+        if after != before:
+            commit = history.commits[index]
+            yield Change(commit.day, float(commit.ts), commit, before, after)
+
+
 def _material_changes(history: History, document: Document, materials, now: float) -> Iterator[Change]:
     """The document's material changes, newest first (an uncommitted one first of all): a
     caller that needs only the latest stops after one, and reads no older blob."""
     path = history.repo_path(document)
     if path is None:
+        return
+    if document.artifact is not None:
+        yield from _bound_changes(history, document, path, materials, now)
         return
     entries = history.entries.get(path, [])
     current = material(document)

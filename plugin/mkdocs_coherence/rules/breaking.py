@@ -8,8 +8,11 @@ compared fact by fact with what it defines now (lists compare as sets):
   each change;
 - a fact added, or an enum that gained a value, without at least a minor bump → warning.
 
-A contract that is new since the base is not a breaking change. The base is read with one
-`git ls-tree` and one `git cat-file --batch` (history.py), sharing the fingerprint cache.
+A contract that is new since the base is not a breaking change. A contract bound to code
+(`source`) is compared on its derived facts, read from the artifact at the base too, and on
+what its schema demands (`required`, `nullable`), by direction: request or response
+(ADR-0022). The base is read with one `git ls-tree` and one `git cat-file --batch`
+(history.py), sharing the fingerprint cache.
 """
 
 from __future__ import annotations
@@ -36,6 +39,14 @@ with its version at the base (the same file path), fact by fact, lists as sets:
 | a fact removed, a value changed, an enum (list) lost a value | a major bump (`1.4.0 → 2.0.0`; below 1.0.0 a minor bump, as semantic versioning allows) | `breaking-change` error naming each change |
 | a fact added, an enum gained a value | at least a minor bump (`1.4.0 → 1.5.0`) | `breaking-change` warning |
 | a contract that did not exist at the base | nothing | — |
+
+A contract bound to code (`source`) is compared on the facts read from its artifact, itself
+read at the base revision (the same tree, no checkout), and on what the schema demands: in a
+request body (or a plain JSON Schema file, which validates what it is given) a property
+newly `required` or no longer `nullable` is breaking; in a response a property no longer
+`required` or newly `nullable` is. The other direction is an addition. Where an OpenAPI
+schema is used is read from the document's `paths` (local `$ref`s followed); a schema no
+operation uses counts as a request body.
 
 The working tree is compared, committed or not. A base that cannot be read (a shallow
 clone without the branch) is an error, never a silent pass.
@@ -65,14 +76,43 @@ def _compare(before: dict, after: dict) -> tuple[list[tuple[str, str]], list[tup
     return breaking, additive
 
 
+def _demands(before: dict, after: dict, used: frozenset | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(breaking, additive) changes of what a schema bound to code demands: `required` and
+    `nullable`, judged by where the schema is used. A request body (or a JSON Schema file,
+    which validates what it is given) breaks when it demands more: a property newly required
+    or no longer nullable rejects what clients sent before. A response breaks when it promises
+    less: a property no longer required, or newly nullable, fails what clients read before."""
+    if "required" not in before and "required" not in after and "nullable" not in before \
+            and "nullable" not in after:
+        return [], []
+    roles = set(used or ()) or {"request"}  # where the schema is used now (artifacts.roles)
+    where = "the schema" if not used else " and ".join(
+        {"request": "a request body", "response": "a response"}.get(role, role) for role in sorted(roles))
+    facts = after.get("defines", {})
+    breaking, additive = [], []
+    for key, stricter, looser in (("required", "newly required", "no longer required"),
+                                  ("nullable", "no longer nullable", "newly nullable")):
+        old, new = set(before.get(key, [])), set(after.get(key, []))
+        for fact, phrase, tighter in ([(f, stricter if key == "required" else looser, key == "required")
+                                       for f in sorted(new - old)]
+                                      + [(f, looser if key == "required" else stricter, key != "required")
+                                         for f in sorted(old - new)]):
+            if fact not in facts:
+                continue  # removed: said once, as a removed fact
+            breaks = ("request" in roles and tighter) or ("response" in roles and not tighter)
+            (breaking if breaks else additive).append((fact, f"`{fact}` {phrase} in {where}"))
+    return breaking, additive
+
+
 @family.rule(Severity.ERROR, lower=Severity.WARNING)
 def breaking_change(ctx: Context) -> Iterator[Finding]:
     """a defined fact was removed or changed without a major version bump
 
     What it does: against a base revision (`base`, `--base`, `COHERENCE_BASE`), a contract's defined
     fact was removed or changed, or an enum lost a value, without a major version bump (error); a
-    fact or enum value was added without at least a minor bump (warning); see [Breaking
-    changes](#breaking-changes)
+    fact or enum value was added without at least a minor bump (warning); for a contract bound
+    to code (`source`) the artifact is read at the base too, and a property newly `required` in a
+    request body is breaking; see [Breaking changes](#breaking-changes).
 
     Across repositories (`imports`), a live document that pins a range on an imported contract
     whose owners moved its major version past that range is told here (error), with no base needed
@@ -103,6 +143,8 @@ def breaking_change(ctx: Context) -> Iterator[Finding]:
             continue  # new since the base (or not a contract there): nothing to break
         now = material(contract)
         breaking, additive = _compare(before.get("defines", {}), now.get("defines", {}))
+        demanded, relaxed = _demands(before, now, getattr(contract.artifact, "roles", None))
+        breaking, additive = breaking + demanded, additive + relaxed
         if not breaking and not additive:
             continue
         old_version, new_version = parse_version(before.get("version")), contract.version

@@ -197,10 +197,12 @@ def contract_drift(ctx: Context) -> Iterator[Finding]:
     """a contract bound to code (`source`) defines facts its artifact disagrees with, or the artifact cannot be read
 
     What it does: a contract with `source` (an OpenAPI 3.x or JSON Schema file of the repository,
-    with a JSON pointer) also declares `defines`, and a declared fact is missing from the artifact,
-    has another type or enum there, or the artifact has a fact `defines` leaves out; or the
-    artifact cannot be read (missing file, bad pointer, invalid YAML or JSON, a `$ref` leaving the
-    repository, a limit). The artifact is the truth: the contract defines what it says
+    with a JSON pointer; `facts_prefix` names the namespace, default the schema's name) also
+    declares `defines`, and a declared fact of that namespace is missing from the artifact, has
+    another type or enum there, or the artifact has a fact `defines` leaves out (an object whose
+    properties are declared need not be); or the artifact cannot be read (missing file, bad
+    pointer, invalid YAML or JSON, a `$ref` leaving the repository, a limit). The artifact is the
+    truth in its namespace; declared facts outside it stand as written (ADR-0022)
 
     What to do: align `defines` with the code (or drop `defines` and let the code define the
     facts), or change the code deliberately and bump the contract's version; for an unreadable
@@ -222,6 +224,8 @@ def contract_drift(ctx: Context) -> Iterator[Finding]:
             continue
         code = artifact.facts
         for fact, value in declared.items():
+            if not artifact.owns(fact):
+                continue  # outside the schema's namespace: a fact no schema holds, declared by hand
             if fact not in code:
                 said = f"defines {fact} = {show_fact(value)}, but {_where(contract)} has no such property"
             elif canonical_fact(value) != canonical_fact(code[fact]):
@@ -234,7 +238,10 @@ def contract_drift(ctx: Context) -> Iterator[Finding]:
                 f"contract '{contract.id}' {said}; align `defines` with the code (or drop `defines` and let the "
                 "code define the facts), or change the code deliberately and bump the version",
                 contract.rel, contract.line("defines", fact) or contract.line("defines") or source_line, (contract.id,))
-        extra = [fact for fact in code if fact not in declared]
+        # An object or array with properties below it is told by those: `customer.address.city`
+        # declared, `customer.address: object` need not be.
+        parents = {fact.rsplit(".", 1)[0] for fact in code if "." in fact}
+        extra = [fact for fact in code if fact not in declared and fact not in parents]
         if extra:
             shown = ", ".join(f"{fact} = {show_fact(code[fact])}" for fact in extra[:6])
             more = f" and {len(extra) - 6} more" if len(extra) > 6 else ""

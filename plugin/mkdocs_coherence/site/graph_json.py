@@ -52,6 +52,21 @@ def edge_data(edge: Edge) -> dict:
     return data
 
 
+def _with_source(node: dict, document) -> dict:
+    """A contract bound to code carries its artifact: file, pointer and what was read there."""
+    artifact = getattr(document, "artifact", None)
+    if artifact is not None:
+        import posixpath
+
+        file = posixpath.normpath(posixpath.join(posixpath.dirname(document.rel), artifact.path.replace("\\", "/")))
+        node["source"] = json_safe({
+            "file": file, "pointer": artifact.pointer, "readable": artifact.ok,
+            "facts": dict(artifact.facts) if artifact.ok else {},
+            "required": sorted(artifact.required) if artifact.ok else [],
+            "nullable": sorted(artifact.nullable) if artifact.ok else []})
+    return node
+
+
 def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set[str] | None = None,
                site_url: str | None = None) -> dict:
     """graph.json: the site publishes it, `coherence graph --format json` prints it (with no
@@ -70,7 +85,7 @@ def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set
             "infos": sum(1 for f in active if f.severity and f.severity.label == "info"),
             "waived": len(waived),
         }
-    nodes = [{
+    nodes = [_with_source({
         "id": d.id,
         "kind": d.kind,
         "title": d.title,
@@ -87,7 +102,7 @@ def graph_data(model: SiteModel, context_url=lambda document_id: None, only: set
         "version": str(d.version) if d.version is not None else None,
         "facts": json_safe(d.defines) if d.external is None or d.external.facts_known else None,
         **({"external": {"project": d.external.project}} if d.external is not None else {}),
-    } for d in sorted(documents, key=lambda d: d.id)]
+    }, d) for d in sorted(documents, key=lambda d: d.id)]
     kept = (lambda document_id: True) if only is None else only.__contains__
     edges = [edge_data(e) for e in model.edges if kept(e.source) and kept(e.target)]
     unresolved = sorted(({"source": d.id, "key": r.key, "reference": r.raw, "line": r.line}

@@ -65,6 +65,10 @@ def compute(settings: Settings, base: str) -> Impact:
     files = sorted(rel(p) for p in changed)
     by_rel = {d.rel: d for d in graph.index.values()}
     edited_docs = [by_rel[f] for f in files if f in by_rel]
+    # A contract bound to code changes with its schema (ADR-0022): an edited API edits it.
+    touched = {os.path.normpath(toplevel / p) for p in changed}
+    edited_docs += sorted((d for d in by_rel.values() if d.artifact is not None and d.rel not in files
+                           and any(os.path.normpath(f) in touched for f in d.artifact.files)), key=lambda d: d.rel)
     before = materials_at(settings, base, {d.rel: d for d in edited_docs}) if edited_docs else {}
     result = Impact(base, files)
     sources: list[str] = []

@@ -36,6 +36,22 @@ def default_panel(context: dict) -> str:
     if context["tags"]:
         tags = " ".join(f'<span class="coherence-tag">{html_text(tag)}</span>' for tag in context["tags"])
         out.append(f'<p class="coherence-tags"><strong>Tags:</strong> {tags}</p>\n')
+    source = context.get("source")
+    if source:
+        shown = f'<code>{html_text(source["shown"])}</code>'
+        if source["url"]:
+            shown = f'<a href="{html_attribute(source["url"])}">{shown}</a>'
+        out.append(f'<div class="coherence-source">\n<p><strong>Facts from the code:</strong> {shown}'
+                   f'{"" if source["readable"] else " — cannot be read (see below)"}</p>\n')
+        if source["rows"]:
+            out.append('<table>\n<thead><tr><th>fact</th><th>value</th><th>required</th>'
+                       "</tr></thead>\n<tbody>\n")
+            out.extend(f"<tr><td><code>{html_text(fact)}</code></td><td>{html_text(value)}</td><td>{html_text(required)}"
+                       "</td></tr>\n" for fact, value, required in source["rows"])
+            out.append("</tbody>\n</table>\n")
+        if source["more"]:
+            out.append(f'<p>… and {html_text(source["more"])} more (graph.json lists them all)</p>\n')
+        out.append("</div>\n")
     outgoing, unresolved = context["outgoing"], context["unresolved"]
     if outgoing or unresolved:
         items = [_link(link) for link in outgoing]

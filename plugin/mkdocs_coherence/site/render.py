@@ -73,10 +73,50 @@ class Link:
         return self.edge.range.text if self.edge.range is not None else self.edge.fact
 
 
+SOURCE_ROWS = 50  # derived facts listed on a panel; the rest are counted (graph.json has them all)
+
+
+def source_link(repo_url: str | None) -> Callable[[str], str | None]:
+    """A link to a file of the repository (path from its root) on its host, from mkdocs.yml's
+    `repo_url`: GitHub and the like `blob/HEAD/`, GitLab `-/blob/HEAD/`, Bitbucket `src/HEAD/`;
+    nothing without a `repo_url` (or with one that is not http(s))."""
+    from urllib.parse import quote
+
+    from mkdocs_coherence.site.escape import safe_link_target
+
+    base = safe_link_target((repo_url or "").strip().rstrip("/")) if repo_url else None
+    if not base or not base.lower().startswith(("http://", "https://")):
+        return lambda path: None
+    host = base.split("/")[2].lower()
+    middle = "-/blob/HEAD" if "gitlab" in host else "src/HEAD" if "bitbucket" in host else "blob/HEAD"
+    return lambda path: f"{base}/{middle}/{quote(path)}"
+
+
+def source_panel(document: Document, source_url: Callable[[str], str | None]) -> dict | None:
+    """What a contract bound to code (`source`) shows: the file and pointer, a link to it where
+    the site has a `repo_url`, and the derived facts as (fact, value, required) rows."""
+    from mkdocs_coherence.core.values import show_fact
+
+    artifact = getattr(document, "artifact", None)
+    if artifact is None:
+        return None
+    path = artifact.repo_path or artifact.path
+    rows = [(fact, show_fact(value) + (" or null" if fact in artifact.nullable else ""),
+             "yes" if fact in artifact.required else "no") for fact, value in artifact.facts.items()]
+    return {
+        "shown": f"{path}#{artifact.pointer}" if artifact.pointer else path,
+        "url": source_url(artifact.repo_path) if artifact.repo_path else None,
+        "readable": artifact.ok,
+        "rows": rows[:SOURCE_ROWS] if artifact.ok else [],
+        "more": max(0, len(rows) - SOURCE_ROWS) if artifact.ok else 0,
+    }
+
+
 def panel_context(document: Document, report: Report, url_of: Callable[[str], str | None],
-                  context_url: str | None = None) -> dict:
+                  context_url: str | None = None, source_url: Callable[[str], str | None] = lambda path: None) -> dict:
     """What a document's panel shows; `url_of(id)` gives a link relative to the page, or None;
-    `context_url` the document's context bundle, relative to the page."""
+    `context_url` the document's context bundle, relative to the page; `source_url(path)` a
+    link to a file of the repository (see `source_link`), or None."""
     from mkdocs_coherence.site.local_graph import local_graph, svg
     from mkdocs_coherence.site.model import category, what_to_do
 
@@ -110,6 +150,7 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
         "resolved": resolved,
         "status": graph.effective_status(document),
         "tags": [str(tag) for tag in values.get("tags") or []],
+        "source": source_panel(document, source_url),
         "local_graph": layout,
         "local_graph_svg": svg(layout, document.id) if layout is not None else None,  # drawn from local_graph
         "context_url": context_url,

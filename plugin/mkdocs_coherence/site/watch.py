@@ -19,6 +19,21 @@ class WatchingServer(Protocol):
     def unwatch(self, path: str) -> None: ...
 
 
+def artifact_folders(documents: Iterable[Any], docs_dir: Path, config_dir: Path) -> list[Path]:
+    """The folders of the schema files contracts bound to code read (`source`, its `$ref`s), so
+    that editing the API under `mkdocs serve` rebuilds the contract's page. Not docs_dir (MkDocs
+    watches it) and never a folder holding mkdocs.yml: watched recursively, it would hold the
+    site folder, and every build would trigger the next."""
+    found: set[Path] = set()
+    for document in documents:
+        artifact = getattr(document, "artifact", None)
+        for file in artifact.files if artifact is not None else ():
+            folder = Path(file).parent
+            if not folder.is_relative_to(docs_dir) and not config_dir.is_relative_to(folder):
+                found.add(folder)
+    return sorted(found)
+
+
 class FolderWatch:
     """What `mkdocs serve` watches beyond docs_dir: the folders outside it (`decisions/`).
 

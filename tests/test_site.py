@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
-import html as html_module
 import json
 import re
 import shutil
@@ -93,7 +92,7 @@ def test_panel_has_badges_local_graph_findings_and_context_link(example_site):
     assert "<svg" not in page[page.index('<div class="coherence-panel'):page.index('<p class="coherence-context"')]
     figure = re.search(r'<figure class="coherence-local-graph" data-graph="([^"]+)" data-search-exclude hidden>',
                        panel).group(1)
-    graph = json.loads(html_module.unescape(figure))
+    graph = json.loads(html_lib.unescape(figure))
     assert [(n[0], n[4], n[5], n[6]) for n in graph["n"]] == [
         ("ADR-0002", "../../decisions/0002-inline-profile-editing/", 1, "assumes"),
         ("customer-profile", "../../contracts/customer-profile/", 1, "assumes, uses @2")]

@@ -140,6 +140,9 @@ def test_backticks_are_code_in_html_and_backticks_in_text(light):
     panel = panel_of(page(site_dir, "decisions/0002-again"))
     assert "<code>supersedes: [ADR-0001]</code>" in panel, panel
     assert "`supersedes" not in panel
+    # The generated pages too (here the conflicts page, which lists the relitigation).
+    conflicts = page(site_dir, "coherence/conflicts")
+    assert "<code>supersedes: [ADR-0001]</code>" in html_lib.unescape(conflicts) and "&#96;" not in conflicts
     text = run_cli("check", str(project)).stdout
     assert "`supersedes: [ADR-0001]`" in text and "<code>" not in text
     # A backtick inside hostile text pairs with another around escaped text, never opens markup.

@@ -68,6 +68,16 @@ def _page_reference(match: re.Match) -> str:
     return _PAGE_REFERENCES[match.group()]
 
 
+_PAGE_CODE_SPAN = re.compile(r"&#96;((?:(?!&#96;).)+?)&#96;")
+
+
+def markdown_code_spans(value: Any) -> str:
+    """`markdown_text`, with each pair of backticks shown as a `<code>` span (inline HTML, so
+    valid in a page's Markdown and in its HTML blocks alike): escaped first, so the code holds
+    only escaped text."""
+    return _PAGE_CODE_SPAN.sub(r"<code>\1</code>", markdown_text(value))
+
+
 # `&`, `<`, `>` become entities (every Markdown renderer shows them as text, including
 # Python-Markdown, which keeps a backslash before `<`); what could open a link, an image, a
 # code span or a table cell gets a backslash. Emphasis characters stay as they are: an AI

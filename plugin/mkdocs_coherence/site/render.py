@@ -46,7 +46,9 @@ def template_environment(template_dirs: tuple[str, ...], **options) -> jinja2.En
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache(), **options)
-    env.filters["code_spans"] = _code_spans  # a finding's `backticks` as <code>, the rest escaped
+    # A finding's `backticks` as <code>, the rest escaped: in HTML (the panel), in a page's Markdown.
+    env.filters["code_spans"] = _code_spans
+    env.filters["markdown_code_spans"] = _markdown_code_spans
     return env
 
 
@@ -54,6 +56,12 @@ def _code_spans(value) -> Markup:
     from mkdocs_coherence.site.escape import html_code_spans
 
     return Markup(html_code_spans(value))
+
+
+def _markdown_code_spans(value) -> Markup:
+    from mkdocs_coherence.site.escape import markdown_code_spans
+
+    return Markup(markdown_code_spans(value))
 
 
 @lru_cache(maxsize=8)

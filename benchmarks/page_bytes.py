@@ -4,11 +4,14 @@
 
 Builds the same pages twice with mkdocs-material and its search plugin, with the plugin and
 without it (decisions moved into docs_dir so both builds render the same pages), and compares
-each document page's HTML: the median, 90th percentile and largest difference, what the panel
-itself weighs, and the size of `search/search_index.json`. Two corpora: `benchmarks/corpus.py`'s
-own (tidy: few findings) and a findings corpus, where about one document in seven carries a
-finding and every intent has a goal and pinned contracts (issue #22's scenario). The goal
-(issue #22): at most 3 KB added per document page, median, on the findings corpus.
+each document page's HTML: the median difference, the part of it that is the navigation's
+Coherence section, the rest (median, 90th percentile, largest), what the panel itself weighs,
+and what the search index holds for the document pages. Two corpora: `benchmarks/corpus.py`'s
+own (most intents carry a long goal conflict) and a findings corpus, where about one
+document in seven has a finding in its own file (one in five shows one on its panel) and
+every intent has a goal and pinned contracts (issue #22's scenario). The goal
+(issue #22): at most 3 KB added per document page beside the navigation, median, on the
+findings corpus. Results and what they mean: docs/performance.md, "Page weight".
 """
 
 from __future__ import annotations

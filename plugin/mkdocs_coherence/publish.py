@@ -43,8 +43,8 @@ class PublishedFile(File):
 
 
 def configure(config: MkDocsConfig) -> None:
-    """on_config: our stylesheet and the panels' script, titles for mkdocs-material's status icons (where the user
-    gave none), and a nav section when the user wrote a nav without one."""
+    """on_config: our stylesheet and the panels' script, titles for mkdocs-material's status
+    icons (where the user gave none), and a nav section when the user wrote a nav without one."""
     if CSS not in [str(item) for item in config.extra_css]:
         config.extra_css.append(CSS)
     if PANEL_JS not in [str(item) for item in config.extra_javascript]:

@@ -11,7 +11,8 @@ import textwrap
 import pytest
 
 from conftest import build, run_cli, write_tree
-from mkdocs_coherence.site.escape import (dot_string, github_annotation, html_attribute, html_text, markdown_code,
+from mkdocs_coherence.site.escape import (dot_string, github_annotation, html_attribute, html_code_spans, html_text,
+                                          markdown_code, markdown_code_spans,
                                           markdown_text, mermaid_label, plain_markdown, plain_markdown_link,
                                           safe_link_target, script_json, terminal_text)
 
@@ -48,6 +49,27 @@ def test_html_text_and_attribute_never_open_a_tag_or_leave_the_quotes(text):
         assert "<" not in escaped and ">" not in escaped and '"' not in escaped and "'" not in escaped
         assert not re.search(r"&(?!(amp|lt|gt|#34|#39);)", escaped)  # every & starts an entity we wrote
         assert html.unescape(escaped) == text
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_html_code_spans_mark_only_backtick_pairs_around_escaped_text(text):
+    for value in (text, f"`{text}`", f"add `{text}` or `x`", f"`a` {text} `b"):
+        marked = html_code_spans(value)
+        without = marked.replace("<code>", "").replace("</code>", "")
+        assert "<" not in without and ">" not in without and '"' not in without and "'" not in without
+        assert marked.count("<code>") == marked.count("</code>") <= value.count("`") // 2
+        assert html.unescape(re.sub(r"</?code>", "`", marked)) == value  # nothing lost, nothing added
+    assert html_code_spans("add `supersedes: [ADR-1]` <b>") == "add <code>supersedes: [ADR-1]</code> &lt;b&gt;"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markdown_code_spans_are_markdown_text_with_code_elements(text):
+    for value in (text, f"`{text}`", f"add `{text}` or `x`", f"`a` {text} `b"):
+        marked = markdown_code_spans(value)
+        without = marked.replace("<code>", "").replace("</code>", "")
+        assert without.replace("&#96;", "") == markdown_text(value).replace("&#96;", "")
+        assert not re.search(r"[<>\"'`*_\[\]|]", without)  # nothing Markdown or HTML would read
+    assert markdown_code_spans("add `supersedes: [x]`") == "add <code>supersedes&#58; &#91;x&#93;</code>"
 
 
 @pytest.mark.parametrize("text", HOSTILE)

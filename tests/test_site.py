@@ -87,11 +87,16 @@ def test_panel_has_badges_local_graph_findings_and_context_link(example_site):
     panel = page[page.index('<div class="coherence-panel'):]
     panel = panel[:panel.index("</figure>") + 2000]
     assert 'coherence-kind--intent">intent</span>' in panel and 'coherence-status--draft">draft</span>' in panel
-    svg = panel[panel.index("<svg"):panel.index("</svg>")]
-    # One box per neighbour, each a link to its page, and the edge types on the curves.
-    assert re.findall(r'<a href="([^"]+)"><g class="coherence-node', svg) == [
-        "../../decisions/0002-inline-profile-editing/", "../../contracts/customer-profile/"]
-    assert "assumes, uses @2" in svg
+    # The local graph is data for assets/panel.js (no inline SVG): one row per neighbour, with
+    # its page and the edge types on the curve.
+    assert "<svg" not in page[page.index('<div class="coherence-panel'):page.index('<p class="coherence-context"')]
+    figure = re.search(r'<figure class="coherence-local-graph" data-graph="([^"]+)" data-search-exclude hidden>',
+                       panel).group(1)
+    graph = json.loads(html_lib.unescape(figure))
+    assert [(n[0], n[4], n[5], n[6]) for n in graph["n"]] == [
+        ("ADR-0002", "../../decisions/0002-inline-profile-editing/", 1, "assumes"),
+        ("customer-profile", "../../contracts/customer-profile/", 1, "assumes, uses @2")]
+    assert 'src="../../assets/coherence/panel.js"' in page
     finding = re.search(r'<div class="admonition danger coherence-finding" data-rule="assumption-violated" '
                         r'data-category="error">(.*?)</div>', panel, re.S).group(1)
     assert "What to do:" in finding
@@ -262,7 +267,7 @@ def test_builtin_theme_builds_strictly_with_panels_and_pages(site):
     })
     site_dir = build(project, strict=True)
     page = html(site_dir, "intents/edit")
-    assert 'class="coherence-panel" data-coherence-id="edit" data-coherence-kind="intent"' in page and "<svg" in page
+    assert 'class="coherence-panel" data-coherence-id="edit" data-coherence-kind="intent"' in page and "data-graph=" in page
     assert 'href="../../assets/coherence/coherence.css"' in page
     graph = html(site_dir, "coherence/graph")
     # The page loads graph.js, which loads cytoscape and the data named on the app element.

@@ -22,7 +22,7 @@ from mkdocs_coherence.core.config import ConfigError, Settings, parse_settings
 from mkdocs_coherence.core.findings import Severity
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.rules.catalogue import RULES
-from mkdocs_coherence.site.build import (FrozenHeap, SharedFrontmatter, document_markdown, relative_urls,
+from mkdocs_coherence.site.build import (ErrorMarks, FrozenHeap, SharedFrontmatter, document_markdown, relative_urls,
                                          source_cache, theme_file, theme_meta, with_panel, write_errors)
 from mkdocs_coherence.site.render import panel_context, panel_renderer, source_link
 
@@ -66,6 +66,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         self.shared: SharedFrontmatter | None = None
         self.theme_file: Callable[[str], bool] = lambda name: False  # whether the theme has that file
         self.heap = FrozenHeap()
+        self.marks: ErrorMarks | None = None  # which pages the navigation marks as having errors
         self.watch = None  # under `mkdocs serve`: the folders outside docs_dir (site.watch.FolderWatch)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -97,6 +98,9 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             self.published = generate(config, files, self.report, self.pages, cache)
             self.panel, self.shared = panel_renderer(config.theme.dirs), SharedFrontmatter(cache)
             self.theme_file = theme_file(config.theme.dirs)
+            self.marks = ErrorMarks(self.report)
+            if isinstance(config.extra.get("status"), dict):  # set by publish.configure unless the user's is odd
+                config.extra["status"].update(self.marks.titles())
         self.heap.freeze()
         return files
 
@@ -113,6 +117,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         document = self.documents.get(page.file.abs_src_path)
         for problem in theme_meta(page.meta, document, self.theme_file):
             log.warning(f"{page.file.src_uri}: {problem}")
+        self.marks.mark(page.meta, document)
 
     def _document_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         return document_markdown(markdown) if page.file.abs_src_path in self.documents else markdown

@@ -18,7 +18,7 @@ from mkdocs_coherence.core.config import Settings
 from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.site.build import BuildFiles, Dropped, outside_folder_files
-from mkdocs_coherence.site.generated import (CSS, context_urls, generated_files, nav_section, page_uri,
+from mkdocs_coherence.site.generated import (CSS, PANEL_JS, context_urls, generated_files, nav_section, page_uri,
                                             status_titles)
 from mkdocs_coherence.site.model import SiteModel
 from mkdocs_coherence.site.pages import PAGES, HtmlBlocks, markdown_environment, render_pages
@@ -43,10 +43,12 @@ class PublishedFile(File):
 
 
 def configure(config: MkDocsConfig) -> None:
-    """on_config: our stylesheet, titles for mkdocs-material's status icons (where the user
-    gave none), and a nav section when the user wrote a nav without one."""
+    """on_config: our stylesheet and the panels' script, titles for mkdocs-material's status
+    icons (where the user gave none), and a nav section when the user wrote a nav without one."""
     if CSS not in [str(item) for item in config.extra_css]:
         config.extra_css.append(CSS)
+    if PANEL_JS not in [str(item) for item in config.extra_javascript]:
+        config.extra_javascript.append(PANEL_JS)
     if isinstance(config.extra.get("status"), (dict, type(None))):  # anything else is the user's to mend
         config.extra["status"] = status_titles(config.extra.get("status"))
     section = nav_section(config.nav)

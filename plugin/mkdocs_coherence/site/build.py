@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.config import Settings
+from mkdocs_coherence.core.findings import Severity
 from mkdocs_coherence.core.loader.frontmatter import fence_unread_frontmatter
 from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.core.loader.source import Source
@@ -235,6 +236,33 @@ def _valid(check: Callable[[Any], Any], value: Any) -> bool:
 
 def _not_text(value: Any) -> None:
     raise Invalid("must be text")
+
+
+ERROR_STATUS = "coherence-errors-"  # + the count: a page status of mkdocs-material's navigation
+
+
+class ErrorMarks:
+    """Which documents have errors in their own file, shown in mkdocs-material's navigation as
+    its page status (ADR-0024): `coherence-errors-2`, titled "2 errors in this document", with
+    an error icon (coherence.css) in place of the lifecycle status's icon. Our own status words
+    and titles: nothing from front-matter reaches the theme this way."""
+
+    def __init__(self, report: Report) -> None:
+        self.counts: dict[str, int] = {}  # rel path -> errors located in it
+        for finding in report.findings:
+            if finding.severity is Severity.ERROR and finding.path:
+                self.counts[finding.path] = self.counts.get(finding.path, 0) + 1
+
+    def titles(self) -> dict[str, str]:
+        """The `extra.status` titles of this build's error statuses."""
+        return {f"{ERROR_STATUS}{n}": f"{n} error{'s' if n > 1 else ''} in this document"
+                for n in sorted(set(self.counts.values()))}
+
+    def mark(self, meta: dict, document: Document | None) -> None:
+        """Give a document page with errors the error status, in place."""
+        count = self.counts.get(document.rel) if document is not None else None
+        if count:
+            meta["status"] = f"{ERROR_STATUS}{count}"
 
 
 def with_panel(html: str, panel: str) -> str:

@@ -29,6 +29,16 @@ def html_attribute(value: Any) -> str:
     return html_text(value)
 
 
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def html_code_spans(value: Any) -> str:
+    """Text inside an HTML element, with each pair of backticks shown as a `<code>` span: the
+    text is escaped first, so a backtick in it can only pair with another one around escaped
+    text, never open markup. An unpaired backtick stays a backtick."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", html_text(value))
+
+
 def script_json(json_text: str) -> str:
     """JSON text safe inside an HTML `<script>` element or a JavaScript file: `<`, `>`, `&`
     and the JavaScript line separators as `\\u` escapes, so no string can close the element."""
@@ -56,6 +66,16 @@ def markdown_text(value: Any) -> str:
 
 def _page_reference(match: re.Match) -> str:
     return _PAGE_REFERENCES[match.group()]
+
+
+_PAGE_CODE_SPAN = re.compile(r"&#96;((?:(?!&#96;).)+?)&#96;")
+
+
+def markdown_code_spans(value: Any) -> str:
+    """`markdown_text`, with each pair of backticks shown as a `<code>` span (inline HTML, so
+    valid in a page's Markdown and in its HTML blocks alike): escaped first, so the code holds
+    only escaped text."""
+    return _PAGE_CODE_SPAN.sub(r"<code>\1</code>", markdown_text(value))
 
 
 # `&`, `<`, `>` become entities (every Markdown renderer shows them as text, including

@@ -20,8 +20,10 @@ from mkdocs_coherence.site.pages import PAGES
 PAGES_DIR = "coherence"  # generated pages: coherence/index.md, coherence/graph.md, ...
 ASSETS_DIR = "assets/coherence"
 CSS = f"{ASSETS_DIR}/coherence.css"
+PANEL_JS = f"{ASSETS_DIR}/panel.js"  # draws each panel's local graph (ADR-0024)
 NAV_TITLE = "Coherence"
-ASSETS = (("coherence.css", ("assets", "coherence.css")), ("graph.js", ("assets", "graph.js")),
+ASSETS = (("coherence.css", ("assets", "coherence.css")), ("panel.js", ("assets", "panel.js")),
+          ("graph.js", ("assets", "graph.js")),
           ("cytoscape.min.js", ("assets", "vendor", "cytoscape.min.js")),
           ("cytoscape.LICENSE", ("assets", "vendor", "cytoscape.LICENSE")))  # name -> file in the package
 

@@ -1,21 +1,21 @@
-"""The one-hop graph on a document's panel: laid out and drawn as inline SVG here (`svg`), so
-a panel costs a few string joins rather than a hundred template lookups.
+"""The one-hop graph on a document's panel: laid out here, handed to the page as a small
+`data-graph` attribute (`graph_data`) and drawn as SVG by the bundled `assets/panel.js`
+(ADR-0024: inline SVG doubled every page's HTML and Material's search index, and broke
+Material's instant navigation). Without JavaScript the panel's link lists are the graph.
 
-No JavaScript: the document sits in the middle, what it references on the right, what
-references it on the left, one box per neighbour with every edge type between the two
-written on the line. Beyond `MAX_PER_SIDE` neighbours a side says how many more there are
-(the panel's link lists above the graph always name them all).
+The document sits in the middle, what it references on the right, what references it on the
+left, one box per neighbour with every edge type between the two written on the line. Beyond
+`MAX_PER_SIDE` neighbours a side says how many more there are (the panel's link lists always
+name them all). `panel.js` uses the same sizes as the constants below.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Callable
 
-from markupsafe import Markup
-
 from mkdocs_coherence.core.graph import Edge, Graph
-from mkdocs_coherence.site.escape import html_attribute, html_text
 
 MAX_PER_SIDE = 8
 ROW = 34
@@ -126,42 +126,15 @@ def _edge_label(edge: Edge) -> str:
     return f"{edge.type} @{edge.range.text}" if edge.range is not None else edge.type
 
 
-_DEFS = ('<defs><marker id="coherence-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-         'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
-         'class="coherence-arrowhead"/></marker></defs>')
-
-
-def _node(box: Box, css: str) -> str:
-    return (f'<g class="{css}"><title>{html_text(box.id)}: {html_text(box.title)} ({html_text(box.kind)}, '
-            f'{html_text(box.status)})</title><rect x="{box.x}" y="{box.y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
-            f'<text x="{box.x + BOX_W // 2}" y="{box.y + 17}" text-anchor="middle">{html_text(box.label)}</text></g>')
-
-
-def svg(layout: LocalGraph, document_id: str) -> Markup:
-    """The layout as an escaped `<figure>` with inline SVG: edges, then the centre, then the
-    neighbours (each a link to its page when it has one), then the "+N more" notes."""
-    parts = [
-        '<figure class="coherence-local-graph">\n'
-        f'<svg viewBox="0 0 {layout.width} {layout.height}" width="{layout.width}" height="{layout.height}" '
-        f'role="img" aria-label="{html_attribute(document_id)} and the documents one link away" '
-        'xmlns="http://www.w3.org/2000/svg">\n' + _DEFS + "\n"]
-    for line in layout.lines:
-        markers = (' marker-end="url(#coherence-arrow)"' if line.outgoing and line.x2 > line.x1 else "") \
-            + (' marker-start="url(#coherence-arrow)"' if line.incoming else "")
-        parts.append(f'<path class="coherence-edge" data-types="{html_attribute(line.types)}" d="{line.d}"{markers}/>\n'
-                     f'<text class="coherence-edge-label" x="{line.lx}" y="{line.ly}" '
-                     f'text-anchor="{line.anchor}">{html_text(line.label)}</text>\n')
+def graph_data(layout: LocalGraph) -> str:
+    """The layout as the compact JSON of the panel's `data-graph` attribute, which
+    `assets/panel.js` draws: `c` the centre (title, kind, status); `n` one row per neighbour
+    shown (id, title, kind, status, URL or null, direction seen from the document: 1 it
+    references the neighbour, 2 the neighbour references it, 3 both; its line's label), right
+    side first, in layout order; `m` how many more each side has (left, right). Escape it for
+    the attribute it lands in."""
+    rows = [[box.id, box.title, box.kind, box.status, box.url, line.outgoing + 2 * line.incoming, line.label]
+            for box, line in zip(layout.boxes, layout.lines)]  # one line per box, in the same order
     centre = layout.centre
-    parts.append(_node(centre, f"coherence-node coherence-node--centre coherence-kind--{html_attribute(centre.kind)}") + "\n")
-    for box in layout.boxes:
-        node = _node(box, f'coherence-node coherence-kind--{html_attribute(box.kind)} coherence-status--{html_attribute(box.status)}" '
-                          f'data-id="{html_attribute(box.id)}')
-        parts.append(f'<a href="{html_attribute(box.url)}">{node}</a>' if box.url else node)
-    if layout.more_left:
-        parts.append(f'<text class="coherence-more" x="88" y="{layout.height - 8}" text-anchor="middle">'
-                     f'+{layout.more_left} more (listed above)</text>')
-    if layout.more_right:
-        parts.append(f'<text class="coherence-more" x="{layout.width - 88}" y="{layout.height - 8}" '
-                     f'text-anchor="middle">+{layout.more_right} more (listed above)</text>')
-    parts.append("</svg>\n</figure>")
-    return Markup("".join(parts))
+    return json.dumps({"c": [centre.title, centre.kind, centre.status], "n": rows,
+                       "m": [layout.more_left, layout.more_right]}, ensure_ascii=False, separators=(",", ":"))

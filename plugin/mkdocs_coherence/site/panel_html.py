@@ -5,7 +5,7 @@ template; this module is only the fast path for the packaged one."""
 
 from __future__ import annotations
 
-from mkdocs_coherence.site.escape import html_attribute, html_text
+from mkdocs_coherence.site.escape import html_attribute, html_code_spans, html_text
 
 
 def _link(link) -> str:
@@ -57,36 +57,43 @@ def default_panel(context: dict) -> str:
         items = [_link(link) for link in outgoing]
         items += [f'<span class="coherence-link coherence-link--unresolved"><em>unresolved</em> <code>{html_text(raw)}</code>'
                   "</span>" for raw in unresolved]
-        out.append(f'<p class="coherence-links coherence-outgoing"><strong>References:</strong>\n{"; ".join(items)}</p>\n')
+        out.append(f'<p class="coherence-links coherence-outgoing" data-search-exclude><strong>References:</strong>\n'
+                   f'{"; ".join(items)}</p>\n')
     if context["incoming"]:
         items = "; ".join(_link(link) for link in context["incoming"])
-        out.append(f'<p class="coherence-links coherence-incoming"><strong>Referenced by:</strong>\n{items}</p>\n')
+        out.append(f'<p class="coherence-links coherence-incoming" data-search-exclude><strong>Referenced by:</strong>\n'
+                   f'{items}</p>\n')
     if context["local_graph"]:
-        out.append(f'{html_text(context["local_graph_svg"])}\n')
+        out.append(f'<figure class="coherence-local-graph" data-graph="{html_attribute(context["local_graph_data"])}" '
+                   'data-search-exclude hidden></figure>\n')
+    own = document.rel
     for level, category, finding, advice in context["categorised"]:
-        where = f" ({html_text(finding.path)}, line {html_text(finding.line)})" if finding.line else ""
+        where = (f" ({'' if finding.path == own else html_text(finding.path) + ', '}line {html_text(finding.line)})"
+                 if finding.line else "")
         out.append(f'<div class="admonition {html_attribute(level)} coherence-finding" data-rule="{html_attribute(finding.rule)}" '
                    f'data-category="{html_attribute(category)}">\n<p class="admonition-title">{html_text(category)}: {html_text(finding.rule)}'
-                   f"{where}</p>\n<p>{html_text(finding.message)}</p>\n")
+                   f"{where}</p>\n<p>{html_code_spans(finding.message)}</p>\n")
         if advice:
-            out.append(f'<p class="coherence-advice"><strong>What to do:</strong> {html_text(advice)} To accept it '
-                       "knowingly, waive it with <code>ignore:</code> and a reason.</p>\n")
+            out.append(f'<p class="coherence-advice" data-search-exclude><strong>What to do:</strong> {html_text(advice)}</p>\n')
         out.append("</div>\n")
+    if context["categorised"]:
+        out.append('<p class="coherence-waive" data-search-exclude>To accept a finding knowingly, waive it with '
+                   "<code>ignore:</code> and a reason.</p>\n")
     for finding in context["resolved"]:
         out.append(f'<div class="admonition success coherence-finding coherence-finding--resolved" '
                    f'data-rule="{html_attribute(finding.rule)}" data-category="resolved">\n<p class="admonition-title">'
                    f'resolved: {html_text(finding.rule)} — settled by {html_text(", ".join(str(i) for i in finding.resolved_by))}'
-                   f"</p>\n<p>{html_text(finding.message)}</p>\n</div>\n")
+                   f"</p>\n<p>{html_code_spans(finding.message)}</p>\n</div>\n")
     for finding in context["waived"]:
         waiver = finding.waiver
         until = f" (until {html_text(waiver.until.isoformat())})" if waiver.until else ""
         reason = f" — <em>waived because: {html_text(waiver.reason)}</em>" if waiver.reason else ""
         out.append(f'<div class="admonition quote coherence-finding coherence-finding--waived" '
                    f'data-rule="{html_attribute(finding.rule)}" data-category="waived">\n<p class="admonition-title">'
-                   f"waived: {html_text(finding.rule)}{until}</p>\n<p>{html_text(finding.message)}{reason}</p>\n</div>\n")
+                   f"waived: {html_text(finding.rule)}{until}</p>\n<p>{html_code_spans(finding.message)}{reason}</p>\n</div>\n")
     if context["context_url"]:
-        out.append(f'<p class="coherence-context"><a href="{html_attribute(context["context_url"])}" type="text/markdown">'
-                   "Context bundle</a> — this document, its contracts, the decisions that affect them and its "
-                   "findings, as one Markdown file for people and AI tools.</p>\n")
+        out.append(f'<p class="coherence-context" data-search-exclude><a href="{html_attribute(context["context_url"])}" '
+                   'type="text/markdown">Context bundle</a>: this document and what it relies on, in one Markdown file '
+                   "for people and AI tools.</p>\n")
     out.append("</div>")
     return "".join(out)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 import jinja2
+from markupsafe import Markup
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.findings import Severity
@@ -43,8 +44,24 @@ def template_environment(template_dirs: tuple[str, ...], **options) -> jinja2.En
         jinja2.FileSystemLoader(list(template_dirs)),
         jinja2.PackageLoader("mkdocs_coherence", "templates"),
     ])
-    return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                              undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache(), **options)
+    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache(), **options)
+    # A finding's `backticks` as <code>, the rest escaped: in HTML (the panel), in a page's Markdown.
+    env.filters["code_spans"] = _code_spans
+    env.filters["markdown_code_spans"] = _markdown_code_spans
+    return env
+
+
+def _code_spans(value) -> Markup:
+    from mkdocs_coherence.site.escape import html_code_spans
+
+    return Markup(html_code_spans(value))
+
+
+def _markdown_code_spans(value) -> Markup:
+    from mkdocs_coherence.site.escape import markdown_code_spans
+
+    return Markup(markdown_code_spans(value))
 
 
 @lru_cache(maxsize=8)
@@ -117,7 +134,7 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
     """What a document's panel shows; `url_of(id)` gives a link relative to the page, or None;
     `context_url` the document's context bundle, relative to the page; `source_url(path)` a
     link to a file of the repository (see `source_link`), or None."""
-    from mkdocs_coherence.site.local_graph import local_graph, svg
+    from mkdocs_coherence.site.local_graph import graph_data, local_graph
     from mkdocs_coherence.site.model import category, what_to_do
 
     graph = report.graph
@@ -131,7 +148,8 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
     incoming = [link(edge, edge.source) for edge in graph.in_edges(document.id)]
     unresolved = graph.unresolved_of.get(document.id, []) if index.get(document.id) is document else []
     findings, waived, resolved = report.about(document)
-    findings = sorted(findings, key=lambda f: -f.severity)  # errors first, then by line (a stable sort)
+    # Errors, then warnings, then infos; by line within each (those about the whole file last).
+    findings = sorted(findings, key=lambda f: (-f.severity, f.line is None, f.line or 0))
     categories = [category(f) for f in findings]
     values = document.values
     facts = [(name, values.get(name)) for name in ("version", "goal", "risk", "decides", "date")]
@@ -152,7 +170,8 @@ def panel_context(document: Document, report: Report, url_of: Callable[[str], st
         "tags": [str(tag) for tag in values.get("tags") or []],
         "source": source_panel(document, source_url),
         "local_graph": layout,
-        "local_graph_svg": svg(layout, document.id) if layout is not None else None,  # drawn from local_graph
+        # What assets/panel.js draws the graph from (`data-graph`): local_graph, as compact JSON.
+        "local_graph_data": graph_data(layout) if layout is not None else None,
         "context_url": context_url,
     }
 

@@ -72,8 +72,9 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = Path(config.config_file_path or os.getcwd()).parent
         try:
+            i18n = getattr(config.plugins.get("i18n"), "config", None)  # mkdocs-static-i18n: x.fr.md translates x.md
             self.settings = parse_settings(dict(self.config), config_dir=config_dir, docs_dir=Path(config.docs_dir),
-                                           catalogue=RULES, config_file=config.config_file_path)
+                                           catalogue=RULES, config_file=config.config_file_path, i18n=i18n)
         except ConfigError as error:
             raise PluginError(str(error)) from None
         from mkdocs_coherence.publish import configure  # the living site: stylesheet, nav section (DESIGN §8)
@@ -81,6 +82,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         configure(config)
         return config
 
+    @event_priority(-110)  # last, after mkdocs-static-i18n (-100) chose this language's files
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         from mkdocs_coherence.publish import collect, generate  # pages, graph.json, llms.txt, context bundles
 
@@ -97,6 +99,12 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             self.theme_file = theme_file(config.theme.dirs)
         self.heap.freeze()
         return files
+
+    @event_priority(-110)  # last: after the plugins that build the nav themselves (literate-nav, awesome-nav)
+    def on_nav(self, nav, config: MkDocsConfig, files: Files):
+        from mkdocs_coherence.publish import with_nav_section
+
+        return with_nav_section(nav, self.published)
 
     @event_priority(100)  # first: a plugin that supplies a page's source itself runs later and wins
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:

@@ -88,7 +88,12 @@ class BuildFiles:
         if src_dir and self.paths.folder(src_dir) in self.project and real != os.path.abspath(abs_src_path) \
                 and not self.settings.inside(abs_src_path):
             return Dropped.LINK_OUT
-        return self.documents.get(key)
+        document = self.documents.get(key)
+        translations = self.settings.translations
+        if document is None and translations is not None:  # x.fr.md shows the document x.md is
+            original = translations.original(real, str(self.settings.docs_dir))
+            document = self.documents.get(os.path.normcase(original)) if original is not None else None
+        return document
 
 
 @dataclass(frozen=True)

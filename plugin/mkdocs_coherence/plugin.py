@@ -54,7 +54,8 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.serving = False
+        self.serving = self.dirty = False
+        self.panels: dict[str, str] = {}  # under --dirty: each page's panel (abs_src_path -> HTML), last build's
         self.settings: Settings | None = None
         self.report: Report | None = None
         self.documents: dict[str, Document] = {}  # page's abs_src_path, as MkDocs spells it -> Document
@@ -67,7 +68,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         self.watch = None  # under `mkdocs serve`: the folders outside docs_dir (site.watch.FolderWatch)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.serving = command == "serve"
+        self.serving, self.dirty = command == "serve", dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = Path(config.config_file_path or os.getcwd()).parent
@@ -97,6 +98,8 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             self.published = generate(config, files, self.report, self.pages, cache)
             self.panel, self.shared = panel_renderer(config.theme.dirs), SharedFrontmatter(cache)
             self.theme_file = theme_file(config.theme.dirs)
+        if self.dirty:
+            self._rebuild_changed_panels(files)
         self.heap.freeze()
         return files
 
@@ -131,10 +134,25 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         document = self.documents.get(page.file.abs_src_path)
         if document is None:
             return html
-        relative = lambda url: get_relative_url(url, page.url)  # noqa: E731
+        panel = self.panels.get(page.file.abs_src_path)
+        return with_panel(html, panel if panel is not None else self._panel_html(document, page.url))
+
+    def _panel_html(self, document: Document, page_url: str) -> str:
+        relative = lambda url: get_relative_url(url, page_url)  # noqa: E731
         url_of = relative_urls(lambda i: self.pages[i].url if i in self.pages else None, relative)
         context = self.published.context_urls.get(document.id) if self.published else None
-        return with_panel(html, self.panel(panel_context(document, self.report, url_of, context and relative(context))))
+        return self.panel(panel_context(document, self.report, url_of, context and relative(context)))
+
+    def _rebuild_changed_panels(self, files: Files) -> None:
+        """--dirty rebuilds only the pages whose file changed, but a panel shows what references
+        its document too: a page whose panel differs from the last build's is rebuilt as well."""
+        previous, self.panels = self.panels, {}
+        for file in files.documentation_pages():
+            document = self.documents.get(file.abs_src_path)
+            if document is not None:
+                panel = self.panels[file.abs_src_path] = self._panel_html(document, file.url)
+                if previous.get(file.abs_src_path) != panel:
+                    file.is_modified = lambda: True  # this build only: the File is made anew next time
 
     on_page_markdown = CombinedEvent(_restore_meta, _document_markdown)
     on_page_content = CombinedEvent(_finish_generated_page, _add_panel)

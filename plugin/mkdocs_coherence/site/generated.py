@@ -22,6 +22,7 @@ ASSETS_DIR = "assets/coherence"
 CSS = f"{ASSETS_DIR}/coherence.css"
 NAV_TITLE = "Coherence"
 ASSETS = (("coherence.css", ("assets", "coherence.css")), ("graph.js", ("assets", "graph.js")),
+          ("decision-log.js", ("assets", "decision-log.js")),
           ("cytoscape.min.js", ("assets", "vendor", "cytoscape.min.js")),
           ("cytoscape.LICENSE", ("assets", "vendor", "cytoscape.LICENSE")))  # name -> file in the package
 

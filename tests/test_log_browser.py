@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from conftest import build
-from test_browser import MISSING, QuietHandler, browser, page  # noqa: F401 (fixtures)
+from test_browser import MISSING, QuietHandler, browser, instant_site, page  # noqa: F401 (fixtures)
 from test_site import example_copy
 
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
@@ -125,3 +125,17 @@ def test_tables_scroll_inside_their_box_never_the_page(browser, log_site, width,
         assert loud(console) == [], console
     finally:
         context.close()
+
+
+def test_decision_log_filters_after_an_instant_navigation(page, instant_site):
+    page.goto(instant_site + "coherence/")
+    page.wait_for_load_state("networkidle")  # Material has read the sitemap: instant navigation is on
+    page.evaluate("window.__sameDocument = true")
+    for attempt in range(3):
+        page.evaluate("document.querySelector('nav.md-nav a[href$=\"coherence/decisions/\"]').click()")
+        page.wait_for_selector(".coherence-log-filters[data-ready]", timeout=20_000)
+        assert page.evaluate("window.__sameDocument") is True, attempt  # Material swapped the page
+        page.select_option('select[data-filter="status"]', "proposed")
+        assert shown_rows(page) == ["ADR-0003"], attempt
+        page.go_back()
+        page.wait_for_function("!document.querySelector('.coherence-log-filters')", timeout=20_000)

@@ -174,3 +174,20 @@ def test_serve_dirty_refreshes_the_referenced_by_of_an_unedited_contract(tmp_pat
         assert "intents/loyalty/" in html.split("coherence-panel", 1)[1]  # the contract's file never changed
         assert served.process.poll() is None
     assert "Traceback" not in served.output
+
+
+def test_translations_read_from_the_i18n_entry_in_either_structure(tmp_path):
+    from mkdocs_coherence.core.config import translations_of
+
+    docs = tmp_path / "docs"
+    languages = [{"locale": "en", "default": True}, {"locale": "fr"}, {"locale": "de"}]
+    suffix = translations_of({"languages": languages}, docs)
+    assert suffix.original(str(docs / "contracts/x.fr.md"), str(docs)) == str(docs / "contracts/x.md")
+    assert suffix.original(str(docs / "contracts/x.en.md"), str(docs)) is None  # the default language
+    assert suffix.original(str(docs / "contracts/x.md"), str(docs)) is None
+    assert suffix.original(str(docs / "contracts/v1.2.md"), str(docs)) is None  # not a locale
+    folder = translations_of({"languages": languages, "docs_structure": "folder"}, docs)
+    assert folder.original(str(docs / "de/contracts/x.md"), str(docs)) == str(docs / "en/contracts/x.md")
+    assert folder.original(str(docs / "en/contracts/x.md"), str(docs)) is None
+    assert translations_of({"languages": [{"locale": "en", "default": True}]}, docs) is None  # nothing to translate
+    assert translations_of({"languages": "en"}, docs) is None  # not the plugin's shape: ignored, its own error

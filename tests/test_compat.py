@@ -100,7 +100,7 @@ TREE = {
 }
 
 
-def test_literate_nav_gets_the_coherence_section(tmp_path):
+def test_literate_nav_gets_the_coherence_section(tmp_path, caplog):
     project = write_tree(tmp_path / "project", {
         **TREE,
         "mkdocs.yml": "site_name: Literate\ntheme: material\nplugins:\n  - coherence\n  - literate-nav\n",
@@ -110,6 +110,8 @@ def test_literate_nav_gets_the_coherence_section(tmp_path):
     assert links[:2] == [".", "contracts/customer-profile/"]  # the user's SUMMARY.md, as written
     assert "coherence/" in links and "coherence/decisions/" in links and "coherence/graph/" in links
     assert "intents/checkout/" not in links  # nothing else is added
+    # literate-nav warns when a plugin changes the files after it built the nav: ours does not.
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
 
 
 def test_awesome_nav_gets_the_coherence_section(tmp_path):

@@ -460,7 +460,8 @@ class SiteModel:
             pin = None if not pins or None in pins else all(pins)
             if any(f.rule == "version-mismatch" for f in findings):
                 pin = False
-            rows.append(Consumer(source, list(dict.fromkeys(e.type for e in own)),
+            how = sorted(dict.fromkeys(e.type for e in own), key=lambda t: (t == "assumes", t))  # what it states first
+            rows.append(Consumer(source, how,
                                  list(dict.fromkeys(e.range.text for e in own if e.range is not None)),
                                  pin, assumptions, findings))
         return rows

@@ -84,12 +84,13 @@ def with_nav_section(nav: Navigation, published: Published | None) -> Navigation
     listed = {page.file.src_uri for page in nav.pages}
     if not ours or any(file.src_uri in listed for file in ours):
         return nav
-    pages = [file.page for file in ours if file.page is not None]
-    if not pages:
+    titled = [(spec.title, file.page) for spec, file in zip(PAGES, ours) if file.page is not None]
+    if not titled:
         return nav
+    pages = [page for _, page in titled]
     section = Section(NAV_TITLE, list(pages))
-    for spec_title, page in zip((spec.title for spec in PAGES), pages):
-        page.title, page.parent = spec_title, section
+    for title, page in titled:
+        page.title, page.parent = title, section
     for before, after in zip([*nav.pages[-1:], *pages], pages):
         before.next_page, after.previous_page = after, before
     nav.items.append(section)

@@ -124,10 +124,11 @@ class Served:
 
 
 @contextmanager
-def mkdocs_serve(project: Path):
-    """A real `mkdocs serve` (with livereload: without it nothing is watched) on a free port."""
+def mkdocs_serve(project: Path, *options: str):
+    """A real `mkdocs serve` (with livereload: without it nothing is watched) on a free port;
+    `options`: more of serve's options (`--dirty`)."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *options],
                                cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     served = Served(f"http://127.0.0.1:{port}/", process)
     try:

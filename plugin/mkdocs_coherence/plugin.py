@@ -56,7 +56,8 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.serving = False
+        self.serving = self.dirty = False
+        self.panels: dict[str, str] = {}  # under --dirty: each page's panel (abs_src_path -> HTML), last build's
         self.settings: Settings | None = None
         self.report: Report | None = None
         self.documents: dict[str, Document] = {}  # page's abs_src_path, as MkDocs spells it -> Document
@@ -70,13 +71,14 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         self.watch = None  # under `mkdocs serve`: the folders outside docs_dir (site.watch.FolderWatch)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.serving = command == "serve"
+        self.serving, self.dirty = command == "serve", dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = Path(config.config_file_path or os.getcwd()).parent
         try:
+            i18n = getattr(config.plugins.get("i18n"), "config", None)  # mkdocs-static-i18n: x.fr.md translates x.md
             self.settings = parse_settings(dict(self.config), config_dir=config_dir, docs_dir=Path(config.docs_dir),
-                                           catalogue=RULES, config_file=config.config_file_path)
+                                           catalogue=RULES, config_file=config.config_file_path, i18n=i18n)
         except ConfigError as error:
             raise PluginError(str(error)) from None
         from mkdocs_coherence.publish import configure  # the living site: stylesheet, nav section (DESIGN §8)
@@ -84,6 +86,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         configure(config)
         return config
 
+    @event_priority(-110)  # last, after mkdocs-static-i18n (-100) chose this language's files
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         from mkdocs_coherence.publish import collect, generate  # pages, graph.json, llms.txt, context bundles
 
@@ -99,10 +102,19 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             self.panel, self.shared = panel_renderer(config.theme.dirs), SharedFrontmatter(cache)
             self.theme_file = theme_file(config.theme.dirs)
             self.marks = ErrorMarks(self.report)
+            self.source_url = source_link(config.repo_url)
             if isinstance(config.extra.get("status"), dict):  # set by publish.configure unless the user's is odd
                 config.extra["status"].update(self.marks.titles())
+        if self.dirty:
+            self._rebuild_changed_panels(files)
         self.heap.freeze()
         return files
+
+    @event_priority(-110)  # last: after the plugins that build the nav themselves (literate-nav, awesome-nav)
+    def on_nav(self, nav, config: MkDocsConfig, files: Files):
+        from mkdocs_coherence.publish import with_nav_section
+
+        return with_nav_section(nav, self.published)
 
     @event_priority(100)  # first: a plugin that supplies a page's source itself runs later and wins
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
@@ -130,11 +142,26 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         document = self.documents.get(page.file.abs_src_path)
         if document is None:
             return html
-        relative = lambda url: get_relative_url(url, page.url)  # noqa: E731
+        panel = self.panels.get(page.file.abs_src_path)
+        return with_panel(html, panel if panel is not None else self._panel_html(document, page.url))
+
+    def _panel_html(self, document: Document, page_url: str) -> str:
+        relative = lambda url: get_relative_url(url, page_url)  # noqa: E731
         url_of = relative_urls(lambda i: self.pages[i].url if i in self.pages else None, relative)
         context = self.published.context_urls.get(document.id) if self.published else None
-        return with_panel(html, self.panel(panel_context(document, self.report, url_of, context and relative(context),
-                                                         source_link(config.repo_url))))
+        return self.panel(panel_context(document, self.report, url_of, context and relative(context),
+                                                self.source_url))
+
+    def _rebuild_changed_panels(self, files: Files) -> None:
+        """--dirty rebuilds only the pages whose file changed, but a panel shows what references
+        its document too: a page whose panel differs from the last build's is rebuilt as well."""
+        previous, self.panels = self.panels, {}
+        for file in files.documentation_pages():
+            document = self.documents.get(file.abs_src_path)
+            if document is not None:
+                panel = self.panels[file.abs_src_path] = self._panel_html(document, file.url)
+                if previous.get(file.abs_src_path) != panel:
+                    file.is_modified = lambda: True  # this build only: the File is made anew next time
 
     on_page_markdown = CombinedEvent(_restore_meta, _document_markdown)
     on_page_content = CombinedEvent(_finish_generated_page, _add_panel)

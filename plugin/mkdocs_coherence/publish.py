@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.config import Settings
 from mkdocs_coherence.core.loader.reading import SourceCache
 from mkdocs_coherence.core.model import Document
 from mkdocs_coherence.site.build import BuildFiles, Dropped, outside_folder_files
-from mkdocs_coherence.site.generated import (CSS, PANEL_JS, context_urls, generated_files, nav_section, page_uri,
-                                            status_titles)
+from mkdocs_coherence.site.generated import (CSS, NAV_TITLE, PANEL_JS, context_urls, generated_files, nav_section,
+                                             page_uri, status_titles)
 from mkdocs_coherence.site.model import SiteModel
 from mkdocs_coherence.site.pages import PAGES, HtmlBlocks, markdown_environment, render_pages
 from mkdocs_coherence.site.writer import BackgroundWriter
@@ -78,6 +79,37 @@ def collect(files: Files, config: MkDocsConfig, settings: Settings,
     return documents, pages
 
 
+def with_nav_section(nav: Navigation, published: Published | None) -> Navigation:
+    """on_nav: a nav that a plugin built after on_config (literate-nav's SUMMARY.md, awesome-nav's
+    .nav.yml) gets the Coherence section appended, unless it lists a generated page itself."""
+    ours = [file for file, _ in published.pages.values()] if published else []
+    listed = {page.file.src_uri for page in nav.pages}
+    if not ours or any(file.src_uri in listed for file in ours):
+        return nav
+    titled = [(spec.title, file.page) for spec, file in zip(PAGES, ours) if file.page is not None]
+    if not titled:
+        return nav
+    pages = [page for _, page in titled]
+    section = Section(NAV_TITLE, list(pages))
+    for title, page in titled:
+        page.title, page.parent = title, section
+    for before, after in zip([*nav.pages[-1:], *pages], pages):
+        before.next_page, after.previous_page = after, before
+    nav.items.append(section)
+    nav.pages.extend(pages)
+    return nav
+
+
+def language_prefix(config: MkDocsConfig) -> str:
+    """mkdocs-static-i18n builds each other language again, into `<locale>/`: the generated
+    files of that build go there too (it relocates the files of docs_dir, not ours)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None or getattr(i18n, "is_default_language_build", True):
+        return ""
+    locale = getattr(i18n, "current_language", None)
+    return f"{locale}/" if isinstance(locale, str) and locale else ""
+
+
 @dataclass
 class Published:
     """What one build generated: the context bundle of each document, for the panels, and the
@@ -113,9 +145,17 @@ def generate(config: MkDocsConfig, files: Files, report: Report, pages: dict[str
 
     generated = generated_files(model, report, sources, config.site_name, config.site_description, page_url,
                                 published.context_urls, config.site_url or None)
+    prefix = language_prefix(config)
+
+    def made(kind: type[File], uri: str, content: str) -> File:
+        file = kind.generated(config, uri, content=content)
+        if prefix:  # set before anything reads the file's url or abs_dest_path
+            file.dest_uri = prefix + file.dest_uri
+        return file
+
     for uri, content in generated.files:
-        add(PublishedFile.generated(config, uri, content=content))
-    page_files = {spec.name: File.generated(config, page_uri(spec.name), content="") for spec in PAGES}
+        add(made(PublishedFile, uri, content))
+    page_files = {spec.name: made(File, page_uri(spec.name), "") for spec in PAGES}
     rendered = render_pages(model, markdown_environment(config.theme.dirs), {n: f.url for n, f in page_files.items()},
                             {n: f.src_uri for n, f in page_files.items()}, generated.assets)
     for name, file in page_files.items():

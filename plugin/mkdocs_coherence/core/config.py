@@ -83,6 +83,7 @@ class Settings:
     risk_floor_areas: dict[str, str] = field(default_factory=dict)  # area -> the lowest risk tier of its intents
     imports: tuple[Import, ...] = ()  # other projects' published graph.json (core/imports.py)
     exports_to: tuple[str, ...] = ()  # the graph.json of projects known to import this one (for `impact`)
+    translations: Translations | None = None  # mkdocs-static-i18n: which files translate another one
 
     @property
     def risk_tiers(self) -> tuple[str, ...]:
@@ -176,7 +177,8 @@ def default_folders(config_dir: Path, docs_dir: Path) -> dict[Path, str]:
 
 
 def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_dir: Path,
-                   catalogue: Mapping[str, Rule], config_file: Path | str | None = None) -> Settings:
+                   catalogue: Mapping[str, Rule], config_file: Path | str | None = None,
+                   i18n: Mapping[str, Any] | None = None) -> Settings:
     """Validate the plugin options against `catalogue` (every rule by slug); raise ConfigError
     naming the option and allowed values."""
     options = dict(options or {})
@@ -246,7 +248,8 @@ def parse_settings(options: Mapping[str, Any] | None, *, config_dir: Path, docs_
     exports_to = _exports_to(options.get("exports_to"))
 
     return Settings(config_dir, docs_dir, folders, catalogue, severities, gates, days, fail_on, base, limits, reading,
-                    configured, Path(config_file) if config_file is not None else None, floors, imports, exports_to)
+                    configured, Path(config_file) if config_file is not None else None, floors, imports, exports_to,
+                    translations_of(i18n, docs_dir))
 
 
 def _location(option: str, text: Any, what: str) -> str:
@@ -309,6 +312,54 @@ def _exports_to(raw: Any) -> tuple[str, ...]:
         raise ConfigError("exports_to", "must list the graph.json (paths or https:// URLs) of projects that import "
                           "this one, e.g. [../checkout/site/graph.json]")
     return tuple(_location("exports_to", item, "item") for item in raw)
+
+
+# --- translations (mkdocs-static-i18n) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Translations:
+    """The files mkdocs-static-i18n reads as translations of another: `x.fr.md` beside `x.md`
+    (docs_structure: suffix) or `docs/fr/x.md` beside `docs/en/x.md` (folder). A translation is
+    the same document in another language: the check reads the default-language file only."""
+
+    structure: str  # suffix | folder
+    default: str  # the default locale
+    locales: frozenset[str]  # the other locales
+
+    def original(self, path: str, docs_dir: str) -> str | None:
+        """The default-language file `path` translates (absolute, os.sep), or None when it is no
+        translation."""
+        folder, name = os.path.split(path)
+        if self.structure == "suffix":
+            stem, dot, suffix = name.rpartition(".")
+            base, _, locale = stem.rpartition(".")
+            if dot and base and locale in self.locales:
+                return os.path.join(folder, f"{base}.{suffix}")
+            return None
+        prefix = docs_dir.rstrip(os.sep) + os.sep
+        if path.startswith(prefix):
+            locale, _, rest = path[len(prefix):].partition(os.sep)
+            if rest and locale in self.locales:
+                return os.path.join(prefix + self.default, rest)
+        return None
+
+
+def translations_of(i18n: Mapping[str, Any] | None, docs_dir: Path) -> Translations | None:
+    """What the i18n plugin's options (raw YAML or MkDocs' parsed config) make a translation."""
+    if not isinstance(i18n, Mapping):
+        return None
+    languages = i18n.get("languages")
+    if not isinstance(languages, (list, tuple)):
+        return None
+    locales = [(str(lang.get("locale")), bool(lang.get("default"))) for lang in languages
+               if isinstance(lang, Mapping) and lang.get("locale")]
+    if not locales:
+        return None
+    default = next((locale for locale, is_default in locales if is_default), locales[0][0])
+    structure = "folder" if i18n.get("docs_structure") == "folder" else "suffix"
+    others = frozenset(locale for locale, _ in locales if locale != default)
+    return Translations(structure, default, others) if others else None
 
 
 def _folders(raw: Any, config_dir: Path) -> dict[Path, str]:
@@ -520,17 +571,19 @@ def _load_yaml_file(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     return data
 
 
-def plugin_options(mkdocs_config: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The options of the `coherence` plugin entry, in any of the forms MkDocs accepts."""
+def plugin_options(mkdocs_config: Mapping[str, Any], name: str = "coherence") -> Mapping[str, Any] | None:
+    """The options of a plugin entry (ours by default), in any of the forms MkDocs accepts."""
     plugins = mkdocs_config.get("plugins") or []
     if isinstance(plugins, Mapping):
-        plugins = [{name: opts} for name, opts in plugins.items()]
+        plugins = [{key: opts} for key, opts in plugins.items()]
     for entry in plugins:
-        if entry == "coherence":
+        if entry == name:
             return {}
-        if isinstance(entry, Mapping) and "coherence" in entry:
-            options = entry["coherence"] or {}
+        if isinstance(entry, Mapping) and name in entry:
+            options = entry[name] or {}
             if not isinstance(options, Mapping):
+                if name != "coherence":
+                    return None
                 raise ConfigError("plugins", "the coherence entry must hold a mapping of options")
             return options
     return None
@@ -550,4 +603,4 @@ def read_mkdocs_yml(config_file: Path, catalogue: Mapping[str, Rule]) -> Setting
                           "e.g. docs_dir: docs")
     options = plugin_options(data) or {}
     return parse_settings(options, config_dir=config_dir, docs_dir=config_dir / docs_dir, catalogue=catalogue,
-                          config_file=config_file)
+                          config_file=config_file, i18n=plugin_options(data, "i18n"))

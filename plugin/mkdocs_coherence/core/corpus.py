@@ -96,10 +96,22 @@ def discover_all(settings: Settings) -> Discovery:
                 if via_link:
                     linked.append(path)
     _read_once(seen, linked, FolderKinds(settings.folders))
+    if settings.translations is not None:
+        _drop_translations(seen, settings)
     # In Path order (part by part), but comparing split strings: Path comparisons would cost
     # as much as walking the folders.
     found.paths = [seen[key] for key in sorted(seen, key=lambda key: key.split(os.sep))]
     return found
+
+
+def _drop_translations(seen: dict[str, Path], settings: Settings) -> None:
+    """mkdocs-static-i18n: `x.fr.md` is `x.md` in French, one document; the check reads `x.md`
+    (a translation without its original is read as the document it is)."""
+    docs_dir = str(settings.docs_dir)
+    for key, path in list(seen.items()):
+        original = settings.translations.original(str(path), docs_dir)
+        if original is not None and os.path.normcase(original) in seen:
+            del seen[key]
 
 
 def _usable_root(settings: Settings, folder: Path, option: str | None, found: Discovery) -> bool:

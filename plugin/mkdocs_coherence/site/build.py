@@ -89,7 +89,12 @@ class BuildFiles:
         if src_dir and self.paths.folder(src_dir) in self.project and real != os.path.abspath(abs_src_path) \
                 and not self.settings.inside(abs_src_path):
             return Dropped.LINK_OUT
-        return self.documents.get(key)
+        document = self.documents.get(key)
+        translations = self.settings.translations
+        if document is None and translations is not None:  # x.fr.md shows the document x.md is
+            original = translations.original(real, str(self.settings.docs_dir))
+            document = self.documents.get(os.path.normcase(original)) if original is not None else None
+        return document
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,8 @@ class SharedFrontmatter:
 
     def source(self, abs_src_path: str, document: Document | None) -> str | None:
         """The page source to give MkDocs, or None to let it read the file itself."""
+        if document is not None and not _same_file(str(document.path), abs_src_path):
+            return None  # a translation (x.fr.md) shows the panel of x.md, with a text of its own
         source = self.cache.cached(document.path) if document is not None else None
         if source is None or not (source.has_frontmatter and source.mkdocs_meta):
             return None
@@ -149,6 +156,15 @@ class SharedFrontmatter:
         if source is not None and meta == {} and markdown == source.body.lstrip("\n"):
             return fresh_copy(source.meta)  # pages and plugins may change it; the cache may not
         return None
+
+
+def _same_file(a: str, b: str) -> bool:
+    if os.path.normcase(a) == os.path.normcase(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
 
 
 def document_markdown(markdown: str) -> str:

@@ -24,6 +24,7 @@ PANEL_JS = f"{ASSETS_DIR}/panel.js"  # draws each panel's local graph (ADR-0024)
 NAV_TITLE = "Coherence"
 ASSETS = (("coherence.css", ("assets", "coherence.css")), ("panel.js", ("assets", "panel.js")),
           ("graph.js", ("assets", "graph.js")),
+          ("decision-log.js", ("assets", "decision-log.js")),
           ("cytoscape.min.js", ("assets", "vendor", "cytoscape.min.js")),
           ("cytoscape.LICENSE", ("assets", "vendor", "cytoscape.LICENSE")))  # name -> file in the package
 

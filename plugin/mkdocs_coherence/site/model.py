@@ -7,6 +7,7 @@ list is sorted, so one tree always gives the same bytes.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -17,8 +18,8 @@ from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.findings import Finding, Severity
 from mkdocs_coherence.core.graph import Edge
 from mkdocs_coherence.core.model import Document
-from mkdocs_coherence.core.values import (KINDS, STATUSES, Version, VersionRange, latest_outcomes, parse_measure,
-                                          parse_target)
+from mkdocs_coherence.core.values import (KINDS, STATUSES, Version, VersionRange, canonical_fact, latest_outcomes,
+                                          parse_measure, parse_target)
 from mkdocs_coherence.rules.catalogue import RULES
 
 TIERS = tuple(dict.fromkeys(rule.tier for rule in RULES.values()))
@@ -180,6 +181,53 @@ def outcome_of(document: Document) -> Outcome:
     return outcome
 
 
+# The findings that say whether a consumer's reliance on a contract holds (the catalogue).
+RELIANCE_RULES = ("assumption-violated", "undefined-assumption", "version-mismatch")
+
+
+@dataclass
+class Consumer:
+    """One document relying on a contract, as the catalogue shows it: how, which version ranges
+    it pins, and whether each assumption it makes about the contract's facts holds."""
+
+    id: str
+    how: list[str]  # uses, changes, depends_on, assumes, ... (each once)
+    ranges: list[str]  # the version ranges it pins
+    pin: bool | None  # every pin contains the contract's version; None: nothing pinned
+    assumptions: list[tuple[str, str]]  # (fact, holds | violated | undefined), by fact
+    findings: list[Finding]  # the reliance findings naming this consumer and the contract
+
+    @property
+    def state(self) -> str:
+        """broken (a violated assumption or a pin outside the version), undefined (an assumption
+        nothing defines any more), or holds."""
+        states = {state for _, state in self.assumptions}
+        if "violated" in states or self.pin is False or any(f.rule != "undefined-assumption" for f in self.findings):
+            return "broken"
+        if "undefined" in states or self.findings:
+            return "undefined"
+        return "holds"
+
+    @property
+    def verdict(self) -> str:
+        """The state in words: what is wrong first."""
+        states = {state for _, state in self.assumptions}
+        if "violated" in states or any(f.rule == "assumption-violated" for f in self.findings):
+            return "assumption violated"
+        if self.pin is False:
+            return "version mismatch"
+        if "undefined" in states or self.findings:
+            return "assumes an undefined fact"
+        return "holds"
+
+
+@dataclass
+class DecisionFilters:
+    statuses: list[str]
+    people: list[str]
+    decides: list[str]
+
+
 class SiteModel:
     """Everything the generated pages need, computed once per build."""
 
@@ -204,6 +252,7 @@ class SiteModel:
             self.in_edges[edge.target].append(edge)
         self.slugs = slugs([d.id for d in self.documents])  # context bundles: this project's documents
         self.outcomes = {d.id: outcome_of(d) for d in self.documents if d.kind == "intent"}
+        self._reliance: dict[tuple[str, str], list[Finding]] | None = None
 
     # --- documents ----------------------------------------------------------------------
 
@@ -315,9 +364,119 @@ class SiteModel:
     def superseded_by(self, document: Document) -> list[str]:
         return sorted({e.source for e in self.in_edges[document.id] if e.type == "supersedes"})
 
+    @staticmethod
+    def people(document: Document) -> list[str]:
+        """Who owns or decided a decision (owners, then deciders), each once, for the log's filter."""
+        deciders = document.values.get("deciders") or []
+        deciders = [deciders] if isinstance(deciders, str) else deciders if isinstance(deciders, list) else []
+        return list(dict.fromkeys(str(p) for p in [*document.owners, *deciders] if p is not None and str(p).strip()))
+
+    @staticmethod
+    def decides_of(document: Document) -> str | None:
+        value = document.values.get("decides")
+        return value if isinstance(value, str) and value.strip() else None
+
+    def decision_filters(self) -> DecisionFilters:
+        """The choices of the decision log's filters: statuses in lifecycle order, people and
+        `decides` keys sorted."""
+        decisions = self.decisions()
+        seen = {self.status(d) for d in decisions}
+        return DecisionFilters([s for s in self.statuses() if s in seen],
+                               sorted({p for d in decisions for p in self.people(d)}, key=str.lower),
+                               sorted({k for d in decisions if (k := self.decides_of(d))}, key=str.lower))
+
+    @staticmethod
+    def json_list(values: list[str]) -> str:
+        """A list as JSON text (for a data attribute: the page escapes it like any text)."""
+        return json.dumps(list(values), ensure_ascii=False)
+
+    @staticmethod
+    def date_of(document: Document) -> str | None:
+        """A decision's date as ISO text (YYYY-MM-DD), or None when it has none that reads as a date."""
+        value = document.values.get("date")
+        return value.isoformat()[:10] if isinstance(value, (date, datetime)) else None
+
+    def timeline(self) -> list[tuple[str, list[Document]]]:
+        """Decisions by date, newest first, grouped by year; the undated last (under "undated")."""
+        dated = sorted((d for d in self.decisions() if self.date_of(d)), key=lambda d: (self.date_of(d), d.id),
+                       reverse=True)
+        groups: dict[str, list[Document]] = {}
+        for document in dated:
+            groups.setdefault(self.date_of(document)[:4], []).append(document)
+        undated = [d for d in self.decisions() if not self.date_of(d)]
+        return list(groups.items()) + ([("undated", undated)] if undated else [])
+
+    def chains(self, limit: int = 200) -> list[list[str]]:
+        """Supersession chains, oldest first: [A, B, C] when B supersedes A and C supersedes B.
+        One chain per path from a decision nothing older precedes to one nothing newer supersedes
+        (a decision superseded twice starts two chains); at most `limit`. A loop is the cycle
+        rule's to report: it is cut where it closes."""
+        decisions = {d.id for d in self.of_kind("decision")}
+        newer = {i: [n for n in self.superseded_by(self.by_id[i]) if n in decisions] for i in decisions}
+        older = {i: [o for o in self.supersedes(self.by_id[i]) if o in decisions] for i in decisions}
+        roots = sorted((i for i in decisions if newer[i] and not older[i]), key=self._decision_order)
+        chains: list[list[str]] = []
+        for root in roots:
+            stack = [[root]]
+            while stack and len(chains) < limit:
+                path = stack.pop()
+                following = [n for n in newer[path[-1]] if n not in path]
+                if not following:
+                    chains.append(path)
+                stack.extend(path + [n] for n in sorted(following, key=self._decision_order, reverse=True))
+        return chains
+
+    def _decision_order(self, document_id: str) -> tuple:
+        match = re.match(r"^ADR-(\d+)$", document_id)
+        return (0, int(match.group(1)), document_id) if match else (1, 0, document_id)
+
     def consumers(self, contract: Document) -> list[Edge]:
         """Edges into a contract from the documents that rely on it, with the ranges they pin."""
         return sorted(self.in_edges[contract.id], key=lambda e: (e.source, e.type, e.fact or "", _range_text(e)))
+
+    def reliance_findings(self) -> dict[tuple[str, str], list[Finding]]:
+        """(consumer id, contract id) -> the reliance findings naming both, computed once."""
+        if self._reliance is None:
+            self._reliance = defaultdict(list)
+            for finding in self.report.findings:
+                if finding.rule in RELIANCE_RULES and finding.ids:
+                    for other in dict.fromkeys(finding.ids[1:]):
+                        self._reliance[finding.ids[0], other].append(finding)
+        return self._reliance
+
+    def consumer_rows(self, contract: Document) -> list[Consumer]:
+        """One row per document relying on `contract`, sorted by id: what the catalogue shows."""
+        edges: dict[str, list[Edge]] = defaultdict(list)
+        for edge in self.consumers(contract):
+            edges[edge.source].append(edge)
+        rows = []
+        for source, own in edges.items():
+            consumer = self.by_id.get(source)
+            findings = self.reliance_findings().get((source, contract.id), [])
+            lines = {f.line: f.rule for f in findings if f.rule != "version-mismatch" and f.line is not None}
+            assumed = {e.fact for e in own if e.fact}
+            if consumer is not None:  # an assumption nothing defines has no edge: its finding names the contract
+                assumed |= {fact for fact in consumer.assumes if lines.get(consumer.line("assumes", fact))
+                            == "undefined-assumption"}
+            assumptions = []
+            for fact in sorted(assumed):
+                if fact not in contract.defines:
+                    state = "undefined"
+                elif consumer is not None and canonical_fact(consumer.assumes.get(fact)) != \
+                        canonical_fact(contract.defines[fact]):
+                    state = "violated"  # said by the value itself: true whether the finding is waived or not
+                else:
+                    state = "holds"
+                assumptions.append((fact, state))
+            pins = [self.pin_ok(e) for e in own if e.range is not None]
+            pin = None if not pins or None in pins else all(pins)
+            if any(f.rule == "version-mismatch" for f in findings):
+                pin = False
+            how = sorted(dict.fromkeys(e.type for e in own), key=lambda t: (t == "assumes", t))  # what it states first
+            rows.append(Consumer(source, how,
+                                 list(dict.fromkeys(e.range.text for e in own if e.range is not None)),
+                                 pin, assumptions, findings))
+        return rows
 
     def pin_ok(self, edge: Edge) -> bool | None:
         """Does the range a consumer pins contain the contract's version? None if unknowable."""

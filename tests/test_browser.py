@@ -599,3 +599,20 @@ def test_graph_on_the_builtin_theme_opens_legible_and_quiet(tmp_path, page):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_every_generated_page_is_quiet_in_both_schemes(page, instant_site, scheme):
+    """Issue 18: no console warning or error on any generated page, light or dark, and every
+    page shows its own heading (a page that failed to render would not)."""
+    from mkdocs_coherence.site.pages import PAGES
+
+    console = listen(page)
+    page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
+    for spec in PAGES:
+        page.goto(f"{instant_site}coherence/{'' if spec.name == 'index' else spec.name + '/'}")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
+        assert spec.title.split()[0].lower() in page.locator("article h1").first.inner_text().lower(), spec
+    assert page.errors == [], page.errors
+    assert complaints(console) == [], console

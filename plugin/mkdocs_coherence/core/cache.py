@@ -207,7 +207,8 @@ class SourceStore(SourceCache):
         self.entries: dict[str, list] = {}
         self.used: set[str] = set()
         self.dirty = False
-        self.hits = 0
+        self.hits = 0  # files that came from the cache (`reads`: files read and parsed)
+        self.pooled = 0  # of `reads`, those read by the process pool
         self._stamps: dict[str, tuple[int, list[int]]] = {}  # from prepare(): (seen_ns, stamp)
         self._pending = None  # the pool's ordered results (core/parallel.py), read as they come
         if self.file is not None:
@@ -218,9 +219,10 @@ class SourceStore(SourceCache):
             except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
                 self.entries = {}
 
-    def prepare(self, jobs: list[tuple[Path, str, bool]], limits: Limits) -> None:
+    def prepare(self, jobs: list[tuple[Path, str, bool]], limits: Limits, may_read=lambda path: True) -> None:
         """Before a check reads `jobs` (path, rel, expect_document) in order: stat each file once,
-        and read and parse the ones the cache lacks in a process pool when they are many."""
+        and read and parse the ones the cache lacks in a process pool when they are many
+        (`may_read`: whether the check would open the file at all, e.g. no link out of the tree)."""
         misses = []
         for path, rel, expect in jobs:
             key = str(path)
@@ -230,7 +232,7 @@ class SourceStore(SourceCache):
             except OSError:
                 continue
             self._stamps[key] = (seen, stamp)
-            if self._usable(key, rel, expect, seen, stamp) is None:
+            if self._usable(key, rel, expect, seen, stamp) is None and may_read(path):
                 misses.append((key, rel, expect))
         from mkdocs_coherence.core.parallel import read_in_pool
 
@@ -259,7 +261,7 @@ class SourceStore(SourceCache):
 
     def read(self, path: Path, rel: str, *, expect_document: bool, limits: Limits = DEFAULT_LIMITS) -> Source:
         key = str(path)
-        source = self._from_pool(key)
+        source = self._from_pool(key, path, rel)
         if source is None:
             seen, stamp = self._stamps.pop(key, (None, None))
             if stamp is None:
@@ -285,7 +287,7 @@ class SourceStore(SourceCache):
         self._latest[key] = source
         return source
 
-    def _from_pool(self, key: str) -> Source | None:
+    def _from_pool(self, key: str, path: Path, rel: str) -> Source | None:
         """The pool's result for `key` when it read that file (results arrive in reading order)."""
         pending = self._pending
         if pending is None or not pending.expects(key):
@@ -294,7 +296,10 @@ class SourceStore(SourceCache):
         if result is None:  # the pool broke: read here instead
             return None
         source, entry = result
+        if source is None:  # sent as its cache entry: decoded as a cached file is
+            source = decode_source(entry[5], path, rel)
         self.reads += 1
+        self.pooled += 1
         self._stamps.pop(key, None)
         self._store(key, entry)
         return source

@@ -59,7 +59,18 @@ def _report(project: Path, *extra: str) -> str:
 
 
 def _cache(project: Path) -> Path:
-    return project / ".cache" / "coherence" / "sources-v1.json"
+    return project / ".cache" / "coherence" / "sources-v1"
+
+
+def _entries(project: Path) -> dict[str, list]:
+    entries = {}
+    for shard in _cache(project).glob("*.json"):
+        entries.update(json.loads(shard.read_text())["entries"])
+    return entries
+
+
+def _shard_of(project: Path, path: Path) -> Path:
+    return next(shard for shard in _cache(project).glob("*.json") if str(path) in json.loads(shard.read_text())["entries"])
 
 
 def _same_warm_and_cold(project: Path) -> str:
@@ -80,7 +91,7 @@ def _age(project: Path) -> None:
 def test_warm_check_equals_cold_check_after_edits_renames_deletions_and_a_damaged_cache(tmp_path):
     project = _tree(tmp_path / "project")
     before = _same_warm_and_cold(project)
-    assert _cache(project).is_file() and not (project / "docs" / ".cache").exists()
+    assert _entries(project) and not (project / "docs" / ".cache").exists()
     assert (project / ".cache" / "coherence" / ".gitignore").read_text() == "*\n"
     assert len(json.loads(before)["findings"]) > 10
 
@@ -98,7 +109,8 @@ def test_warm_check_equals_cold_check_after_edits_renames_deletions_and_a_damage
     gone.unlink()
     deleted = _same_warm_and_cold(project)
     assert deleted != renamed
-    assert str(gone) not in json.loads(_cache(project).read_text())["entries"]  # pruned
+    assert str(gone) not in _entries(project)  # pruned
+    assert str(intent) in _entries(project)
 
     # The same size, the same modification time, the same inode: only the contents differ.
     _age(project)
@@ -114,14 +126,16 @@ def test_warm_check_equals_cold_check_after_edits_renames_deletions_and_a_damage
     assert "shopped" in replaced and "shopped" not in deleted
 
     # A damaged cache: an entry whose text no longer matches its digest, then a truncated file.
-    data = json.loads(_cache(project).read_text())
+    shard = _shard_of(project, intent)
+    data = json.loads(shard.read_text())
     entry = data["entries"][str(intent)]
     entry[5] = entry[5].replace("shopped", "shipped")
-    _cache(project).write_text(json.dumps(data))
+    shard.write_text(json.dumps(data))
     assert _report(project) == replaced
-    _cache(project).write_bytes(_cache(project).read_bytes()[:5000])
+    shard.write_bytes(shard.read_bytes()[:100])
     assert _same_warm_and_cold(project) == replaced
-    _cache(project).write_text('{"header": 1, "entries": []}')
+    for shard in _cache(project).glob("*.json"):
+        shard.write_text('{"header": 1, "entries": []}')
     assert _same_warm_and_cold(project) == replaced
 
 
@@ -145,8 +159,11 @@ def test_after_one_edit_a_warm_check_reads_one_file(tmp_path):
     assert warm.reads == len(uncached) and warm.hits == first.reads - len(uncached)
     edited = project / "docs" / "intents" / "dated.md"
     edited.write_text(edited.read_text() + "\nOne more line.\n")
+    written = {shard: shard.stat().st_mtime_ns for shard in _cache(project).glob("*.json")}
     after = run()
     assert after.reads == len(uncached) + 1 and after.hits == warm.hits - 1
+    rewritten = [shard for shard in _cache(project).glob("*.json") if shard.stat().st_mtime_ns != written[shard]]
+    assert rewritten == [_shard_of(project, edited)]  # one edit, one small file written
 
 
 def test_the_cache_is_left_alone_with_no_cache(tmp_path):
@@ -166,8 +183,8 @@ def test_checks_running_at_once_never_corrupt_the_cache(tmp_path):
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
         outputs = [run.communicate(timeout=120) for run in runs]
         assert [out for out, _ in outputs] == [cold] * 4, [err for _, err in outputs]
-    json.loads(_cache(project).read_text())  # whole: each writer replaced it atomically
-    assert not [p for p in _cache(project).parent.iterdir() if p.suffix == ".tmp"]
+    assert _entries(project)  # whole: each writer replaced each file atomically
+    assert not [p for p in _cache(project).iterdir() if p.suffix == ".tmp"]
     assert _report(project) == cold
 
 
@@ -230,5 +247,5 @@ def test_the_cli_uses_the_pool_and_the_cache_together(big, tmp_path):
     env["COHERENCE_WORKERS"] = "2"
     cold = subprocess.run([sys.executable, "-m", "mkdocs_coherence", "check", str(project), "--format", "json"],
                           env=env, capture_output=True, text=True).stdout
-    assert cold == alone and _cache(project).is_file()
+    assert cold == alone and _entries(project)
     assert _report(project) == alone

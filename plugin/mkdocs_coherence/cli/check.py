@@ -24,7 +24,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too, as `mkdocs build --strict` "
                        "fails on them (so does `fail_on: warning`; `fail_on: never` lets only the build pass)")
     check.add_argument("--no-cache", action="store_true",
-                       help="read and parse every file, and leave .cache/coherence/sources-v1.json alone "
+                       help="read and parse every file, and leave the cache in .cache/coherence/ alone "
                        "(also COHERENCE_NO_CACHE=1)")
     check.set_defaults(run=run)
 

@@ -15,6 +15,7 @@ import os
 import stat
 import tempfile
 import time
+import zlib
 from dataclasses import astuple
 from datetime import date
 from pathlib import Path
@@ -186,8 +187,15 @@ def read_entry(path: str, rel: str, expect_document: bool, limits: Limits) -> tu
     return source, [rel, expect_document, _stamp(status), seen, _digest(raw), text, _digest(text.encode())]
 
 
+SHARDS = 64  # files the store is split into: an edit rewrites one of them, not the whole cache
+
+
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
+
+
 class SourceStore(SourceCache):
-    """Parsed files between runs of `coherence check`, in `.cache/coherence/sources-v1.json`.
+    """Parsed files between runs of `coherence check`, in `.cache/coherence/sources-v1/NN.json`.
 
     An entry is used when the file's path, size, modification and change times, inode, the
     package and PyYAML versions and the `limits` option all match; a file changed within 2 s of
@@ -201,23 +209,24 @@ class SourceStore(SourceCache):
         super().__init__()
         import yaml
 
-        self.file = folder / "sources-v1.json" if folder is not None else None
+        self.folder = folder / "sources-v1" if folder is not None else None
         self.header = {"format": SOURCES_FORMAT, "coherence": __version__, "yaml": yaml.__version__,
                        "libyaml": getattr(yaml, "__with_libyaml__", False), "limits": list(astuple(limits))}
         self.entries: dict[str, list] = {}
         self.used: set[str] = set()
-        self.dirty = False
+        self.dirty: set[int] = set()  # the shards to write
         self.hits = 0  # files that came from the cache (`reads`: files read and parsed)
         self.pooled = 0  # of `reads`, those read by the process pool
         self._stamps: dict[str, tuple[int, list[int]]] = {}  # from prepare(): (seen_ns, stamp)
         self._pending = None  # the pool's ordered results (core/parallel.py), read as they come
-        if self.file is not None:
+        for shard in range(SHARDS) if self.folder is not None else ():
             try:
-                data = json.loads(self.file.read_text(encoding="utf-8"))
+                data = json.loads((self.folder / f"{shard:02d}.json").read_text(encoding="utf-8"))
                 if data.get("header") == self.header and type(data.get("entries")) is dict:
-                    self.entries = data["entries"]
+                    self.entries.update((key, entry) for key, entry in data["entries"].items()
+                                        if type(key) is str and _shard(key) == shard)
             except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-                self.entries = {}
+                pass  # a shard missing, damaged or of another version: its files are read again
 
     def prepare(self, jobs: list[tuple[Path, str, bool]], limits: Limits, may_read=lambda path: True) -> None:
         """Before a check reads `jobs` (path, rel, expect_document) in order: stat each file once,
@@ -251,7 +260,7 @@ class SourceStore(SourceCache):
                 if _digest(raw) != entry[4]:
                     return None
                 entry[3] = seen  # verified as of `seen`: no doubt next time unless it changes again
-                self.dirty = True
+                self.dirty.add(_shard(key))
             return entry
         except (TypeError, IndexError, AttributeError):  # an entry of another shape: a miss
             return None
@@ -307,10 +316,10 @@ class SourceStore(SourceCache):
     def _store(self, key: str, entry: list | None) -> None:
         if entry is None:
             if self.entries.pop(key, None) is not None:
-                self.dirty = True
+                self.dirty.add(_shard(key))
         else:
             self.entries[key] = entry
-            self.dirty = True
+            self.dirty.add(_shard(key))
 
     def close(self) -> None:
         if self._pending is not None:
@@ -318,24 +327,32 @@ class SourceStore(SourceCache):
             self._pending = None
 
     def save(self) -> None:
-        """Write the cache (when something changed), pruned of files that no longer exist."""
+        """Write the shards that changed, pruned of files that no longer exist."""
         self.close()
         for key in [key for key in self.entries if key not in self.used]:
             if not os.path.lexists(key):  # kept for another configuration while the file exists
                 del self.entries[key]
-                self.dirty = True
-        if self.file is None or not self.dirty:
+                self.dirty.add(_shard(key))
+        if self.folder is None or not self.dirty:
             return
-        _write_json(self.file, {"header": self.header, "entries": self.entries}, ".sources-")
-        self.dirty = False
+        shards: dict[int, dict[str, list]] = {shard: {} for shard in self.dirty}
+        for key, entry in self.entries.items():
+            shard = shards.get(_shard(key))
+            if shard is not None:
+                shard[key] = entry
+        for number, entries in sorted(shards.items()):
+            _write_json(self.folder / f"{number:02d}.json", {"header": self.header, "entries": entries}, ".shard-",
+                        ignore=self.folder.parent)
+        self.dirty = set()
 
 
-def _write_json(file: Path, data: Any, prefix: str) -> None:
-    """Atomically (a temporary file renamed over the old one): a reader sees the old or the new."""
+def _write_json(file: Path, data: Any, prefix: str, ignore: Path | None = None) -> None:
+    """Atomically (a temporary file renamed over the old one): a reader sees the old or the new.
+    `ignore`: the folder that gets the `.gitignore` (default: the file's own)."""
     temp = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        ignore = file.parent / ".gitignore"
+        ignore = (ignore or file.parent) / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")  # never committed, even without .gitignore
         handle, temp = tempfile.mkstemp(dir=file.parent, prefix=prefix, suffix=".tmp")

@@ -73,8 +73,8 @@ class Pending:
         return self.results[number][place]
 
     def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
+        if self.executor is not None:  # a broken pool is not waited for; idle workers end at once
+            self.executor.shutdown(wait=not self.broken, cancel_futures=True)
             self.executor = None
 
 

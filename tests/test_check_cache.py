@@ -249,3 +249,14 @@ def test_the_cli_uses_the_pool_and_the_cache_together(big, tmp_path):
                           env=env, capture_output=True, text=True).stdout
     assert cold == alone and _entries(project)
     assert _report(project) == alone
+
+
+def test_a_spawned_pool_as_on_macos_and_windows_gives_the_same_report(big, tmp_path):
+    """Workers started fresh (spawn) import what they run anew: the report is still the same."""
+    env = {**os.environ, "COHERENCE_WORKERS": "1"}
+    command = [sys.executable, "-m", "mkdocs_coherence", "check", str(big), "--format", "json", "--no-cache"]
+    alone = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    env.update(COHERENCE_WORKERS="2", COHERENCE_POOL_START="spawn")
+    spawned = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in spawned.stderr, spawned.stderr
+    assert spawned.stdout == alone.stdout and json.loads(alone.stdout)["summary"]["documents"] > 1200

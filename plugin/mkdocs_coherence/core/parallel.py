@@ -90,7 +90,8 @@ def read_in_pool(jobs: list[tuple[str, str, bool]], limits: Limits) -> Pending |
 
         # fork where it is safe and cheap (Linux: the workers start with the modules loaded);
         # spawn elsewhere (macOS, Windows).
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        # (COHERENCE_POOL_START=spawn runs the other platforms' way on Linux: tests/test_check_cache.py)
+        method = os.environ.get("COHERENCE_POOL_START") or ("fork" if sys.platform.startswith("linux") else "spawn")
         executor = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method))
         size = max(50, len(jobs) // (count * 8))  # small chunks: the check validates the first ones early
         return Pending(executor, [jobs[start:start + size] for start in range(0, len(jobs), size)], limits)

@@ -292,8 +292,7 @@ class SourceStore(SourceCache):
                 self.reads += 1
                 source, entry = read_entry(key, rel, expect_document, limits)
                 self._store(key, entry)
-        self.used.add(key)
-        self._latest[key] = source
+        self.used.add(key)  # (no Source is kept: a check keeps its documents, not every file's text)
         return source
 
     def _from_pool(self, key: str, path: Path, rel: str) -> Source | None:
@@ -314,6 +313,8 @@ class SourceStore(SourceCache):
         return source
 
     def _store(self, key: str, entry: list | None) -> None:
+        if self.folder is None:  # memory only (--no-cache): nothing to keep for a next run
+            return
         if entry is None:
             if self.entries.pop(key, None) is not None:
                 self.dirty.add(_shard(key))

@@ -54,6 +54,7 @@ class Pending:
         self.futures: list[Future] = [executor.submit(_read_chunk, chunk, limits) for chunk in chunks]
         self.where = {job[0]: (number, place) for number, chunk in enumerate(chunks) for place, job in enumerate(chunk)}
         self.results: dict[int, list] = {}
+        self.left = [len(chunk) for chunk in chunks]  # results of each chunk not yet taken
         self.broken = False
 
     def expects(self, key: str) -> bool:
@@ -70,7 +71,11 @@ class Pending:
                 self.close()
                 return None
             self.futures[number] = None  # type: ignore[call-overload]  # free it as it is used
-        return self.results[number][place]
+        result = self.results[number][place]
+        self.left[number] -= 1
+        if not self.left[number]:
+            del self.results[number]  # every file of the chunk taken: free it
+        return result
 
     def close(self) -> None:
         if self.executor is not None:  # a broken pool is not waited for; idle workers end at once

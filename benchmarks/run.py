@@ -8,7 +8,10 @@
 Scenarios (each timed in a fresh subprocess, alternating with its baseline; times are medians of
 --repeat runs, the ratio the median of the runs' ratios; peak RSS of that process):
 - `coherence check` against the floor: read every Markdown file and parse its front-matter
-  with PyYAML's C loader, nothing else;
+  with PyYAML's C loader, nothing else — in one process, on the machine's cores (the process
+  pool, no cache), and warm: after editing one file, with the parsed-source cache of earlier
+  runs (ADR-0020); on both corpora: "tidy" (2% of documents with findings) and "findings"
+  (about 15%, `corpus.py --findings`);
 - plugin overhead: `mkdocs build` of the same pages with and without the plugin, for the
   built-in and the material theme (one-entry nav: DESIGN §11);
 - a rebuild after editing one document (what `mkdocs serve` does on save);
@@ -39,7 +42,10 @@ import json, resource, sys, time
 started = time.perf_counter()
 exec(compile(sys.argv[1], "<scenario>", "exec"))
 print(json.dumps({"seconds": time.perf_counter() - started,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  # with a pool: this process plus its largest worker (a forked worker's peak counts
+                  # the pages it shares with this process: an upper bound)
+                  "peak_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                              + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024}))
 """
 
 FLOOR = r"""
@@ -54,6 +60,29 @@ from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
 check(read_mkdocs_yml(ROOT + "/mkdocs.yml", RULES))
 """
+
+# The CLI's check with its SourceStore: WORKERS processes may read; CACHE: the cache on disk;
+# EDIT: one document edited first (the warm scenario: everything else comes from the cache).
+CHECK_STORE = r"""
+import os
+os.environ["COHERENCE_WORKERS"] = WORKERS
+if EDIT:
+    with open(ROOT + "/docs/intents/intent-000001.md", "a") as handle:
+        handle.write("\nOne more sentence.\n")
+from mkdocs_coherence.core.config import read_mkdocs_yml
+from mkdocs_coherence.rules.catalogue import RULES
+from mkdocs_coherence.check import check
+from mkdocs_coherence.core.cache import SourceStore
+settings = read_mkdocs_yml(ROOT + "/mkdocs.yml", RULES)
+store = SourceStore(settings.config_dir / ".cache" / "coherence" if CACHE else None, settings.limits)
+check(settings, cache=store)
+store.save()
+"""
+
+
+def check_store(workers: int, cache: bool, edit: bool) -> str:
+    return f"WORKERS = {str(workers)!r}\nCACHE = {cache}\nEDIT = {edit}\n" + CHECK_STORE
+
 
 BUILD = r"""
 import logging
@@ -108,8 +137,10 @@ def side_by_side(measured: tuple[str, Path], baseline: tuple[str, Path], repeat:
         return {"seconds": statistics.median(r["seconds"] for r in results),
                 "peak_mb": max(r["peak_mb"] for r in results)}
 
-    ratio = statistics.median(m["seconds"] / b["seconds"] for b, m in pairs)
-    return summary([m for _, m in pairs]), summary([b for b, _ in pairs]), ratio
+    ratios = [m["seconds"] / b["seconds"] for b, m in pairs]
+    measured_summary = summary([m for _, m in pairs])
+    measured_summary["pairs"] = ratios
+    return measured_summary, summary([b for b, _ in pairs]), statistics.median(ratios)
 
 
 def run_command(argv: list[str], repeat: int) -> dict:
@@ -122,10 +153,10 @@ def run_command(argv: list[str], repeat: int) -> dict:
     return {"seconds": statistics.median(times), "peak_mb": float("nan")}
 
 
-def corpus(base: Path, size: int, theme: str = "mkdocs", plugin: bool = True) -> Path:
-    root = base / f"{size}-{theme}-{'plugin' if plugin else 'plain'}"
+def corpus(base: Path, size: int, theme: str = "mkdocs", plugin: bool = True, findings: bool = False) -> Path:
+    root = base / f"{size}-{theme}-{'plugin' if plugin else 'plain'}{'-findings' if findings else ''}"
     if not root.exists():
-        write_corpus(root, size, theme=theme, plugin=plugin)
+        write_corpus(root, size, theme=theme, plugin=plugin, findings=findings)
     return root
 
 
@@ -135,7 +166,11 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="add 100,000 documents to the check scenario")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=("check", "build", "rebuild", "startup"), help="run one scenario")
+    parser.add_argument("--corpus", choices=("tidy", "findings", "both"), default="both",
+                        help="tidy: 2%% of documents with findings; findings: about 15%%")
+    parser.add_argument("--workers", type=int, default=2, help="processes for the cold check on cores (default 2)")
     args = parser.parse_args()
+    kinds = {"tidy": [False], "findings": [True], "both": [False, True]}[args.corpus]
     sizes = [1000] if args.quick else [1000, 10000]
     check_sizes = sizes + ([100000] if args.full else [])
     rows = []
@@ -143,17 +178,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         for size in check_sizes if args.only in (None, "check") else ():
-            root = corpus(base, size)
-            repeat = 1 if size >= 100000 else args.repeat
-            rows.append((f"`coherence check`, {size:,} documents",
-                         *side_by_side((CHECK, root), (FLOOR, root), repeat),
-                         "read + C-loader parse of the front-matter"))
+            for findings in kinds:
+                root = corpus(base, size, findings=findings)
+                label = "findings" if findings else "tidy"
+                repeat = 1 if size >= 100000 else args.repeat
+                floor = (FLOOR, root)
+                if size < 100000:
+                    rows.append((f"`coherence check`, {size:,} documents, {label}, 1 process",
+                                 *side_by_side((CHECK, root), floor, repeat), "read + C-loader parse (1 process)"))
+                rows.append((f"`coherence check`, {size:,} documents, {label}, {args.workers} processes",
+                             *side_by_side((check_store(args.workers, False, False), root), floor, repeat),
+                             "read + C-loader parse (1 process)"))
+                run_once(check_store(1, True, False), root)  # the cache of an earlier run
+                rows.append((f"warm `coherence check` after one edit, {size:,} documents, {label}",
+                             *side_by_side((check_store(args.workers, True, True), root), floor, repeat),
+                             "read + C-loader parse (1 process)"))
         for size in sizes if args.only in (None, "build") else ():
             for theme in ("mkdocs", "material"):
-                rows.append((f"`mkdocs build` + plugin, {size:,} pages, {theme}",
-                             *side_by_side((BUILD, corpus(base, size, theme, plugin=True)),
-                                           (BUILD, corpus(base, size, theme, plugin=False)), args.repeat),
-                             "`mkdocs build` without the plugin"))
+                for findings in kinds:
+                    rows.append((f"`mkdocs build` + plugin, {size:,} pages, {theme}, "
+                                 f"{'findings' if findings else 'tidy'}",
+                                 *side_by_side((BUILD, corpus(base, size, theme, True, findings)),
+                                               (BUILD, corpus(base, size, theme, False, findings)), args.repeat),
+                                 "`mkdocs build` without the plugin"))
         if args.only in (None, "rebuild"):
             rows.append(("rebuild after editing one document, 1,000 pages",
                          *side_by_side((REBUILD, corpus(base, 1000)), (REBUILD, corpus(base, 1000, plugin=False)),
@@ -167,12 +214,13 @@ def main() -> None:
 
     print(f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
           f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores\n")
-    print("| scenario | time | peak memory | baseline | baseline time | ratio |")
-    print("|---|---:|---:|---|---:|---:|")
+    print("| scenario | time | peak memory | baseline | baseline time | ratio | each pair |")
+    print("|---|---:|---:|---|---:|---:|---:|")
     for name, measured, baseline, ratio, what in rows:
         memory = "–" if measured["peak_mb"] != measured["peak_mb"] else f"{measured['peak_mb']:.0f} MB"
+        pairs = ", ".join(f"{r:.2f}" for r in measured.get("pairs", [])) or "–"
         print(f"| {name} | {measured['seconds']:.2f} s | {memory} | {what} | "
-              f"{baseline['seconds']:.2f} s | {ratio:.2f}× |")
+              f"{baseline['seconds']:.2f} s | {ratio:.2f}× | {pairs} |")
 
 
 if __name__ == "__main__":

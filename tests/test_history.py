@@ -80,10 +80,15 @@ def test_one_git_log_and_one_cat_file_whatever_the_number_of_documents(tmp_path)
     assert not any(c.startswith("cat-file") for c in made), made  # everything came from the cache
     assert second == first
 
+    data = json.loads(cache.read_text())
+    data["entries"]["0" * 40 + ":contract"] = {"kind": "contract"}  # a blob no commit reaches (rebased away)
+    cache.write_text(json.dumps(data))
     repo.commit("2026-02-01", "v2", {"docs/contracts/c.md": contract("2.0.0")})
     run_check(repo.root, env)
-    assert sum(c.startswith("cat-file") for c in calls(log)) == 1
-    assert len(json.loads(cache.read_text())["entries"]) == entries + 1  # only the new blob was read
+    assert sum(c.startswith("cat-file") for c in calls(log)) == 1  # only the new blob was read
+    after = json.loads(cache.read_text())["entries"]
+    assert "0" * 40 + ":contract" not in after  # pruned: the cache keeps what the history pass used
+    assert len(after) <= entries + 1
     # The cache lives beside mkdocs.yml, outside docs_dir, and git never sees it.
     assert not (repo.root / "docs" / ".cache").exists()
     assert git(repo.root, "status", "--porcelain", "--untracked-files=all") == ""

@@ -23,6 +23,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                        help="with --base: report only findings the change introduces (not on the base revision)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too, as `mkdocs build --strict` "
                        "fails on them (so does `fail_on: warning`; `fail_on: never` lets only the build pass)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="read and parse every file, and leave the cache in .cache/coherence/ alone "
+                       "(also COHERENCE_NO_CACHE=1)")
     check.set_defaults(run=run)
 
 
@@ -50,7 +53,11 @@ def run(args: argparse.Namespace) -> int:
     problem = base_problem(settings, args.new_only)
     if problem:
         return fail(problem)
-    report = check(settings)
+    store = source_store(settings, args.no_cache)
+    try:
+        report = check(settings, cache=store)
+    finally:
+        store.save()  # and stops the pool, if one was started
     if args.new_only:
         try:
             report = only_new(report, settings)
@@ -60,6 +67,17 @@ def run(args: argparse.Namespace) -> int:
     # `fail_on: warning` makes the check as strict as the build; `never` only lets the *site*
     # publish a broken tree: the check still answers 1 on errors (DESIGN §9), so CI stays a gate.
     return exit_code(report, "warning" if args.strict or settings.fail_on == "warning" else "error")
+
+
+def source_store(settings, no_cache: bool):
+    """Parsed files from earlier runs (`.cache/coherence/` beside mkdocs.yml), and a process pool
+    for the files to read when they are many (ADR-0020); in memory only with --no-cache."""
+    import os
+
+    from mkdocs_coherence.core.cache import SourceStore
+
+    off = no_cache or os.environ.get("COHERENCE_NO_CACHE", "").strip() not in ("", "0")
+    return SourceStore(None if off else settings.config_dir / ".cache" / "coherence", settings.limits)
 
 
 def exit_code(report, fail_on: str) -> int:

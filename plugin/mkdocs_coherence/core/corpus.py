@@ -257,6 +257,10 @@ def load_corpus(settings: Settings, paths: list[Path] | None = None, cache: Sour
         for unread in found.unread:  # never "clean" when a folder was not read (exit 2)
             corpus.findings.append(unread.finding)
             corpus.unreadable.append(unread.rel)
+    prepare = getattr(cache, "prepare", None)  # a SourceStore (core/cache.py) may read ahead in a pool
+    if prepare is not None:
+        prepare([(path, settings.relpath(path), kinds.of(path) is not None) for path in paths], settings.limits,
+                may_read=lambda path: not (os.path.islink(path) and not settings.inside(path)))
     for path in paths:
         corpus.sources += 1
         rel = settings.relpath(path)

@@ -209,16 +209,17 @@ class _Materials:
             self.kinds[path] = self.folder_kinds.of(absolute)
         kind = self.kinds[path]
         key = f"{blob}:{kind or '-'}"
-        if key in self.cache.entries:
-            return self.cache.entries[key]
+        try:
+            return self.cache.get(key)
+        except KeyError:
+            pass
         data = self.reader.read(blob)
         content = None
         if data is not None:
             # Read as the check reads the working tree: the same builder, the same kind.
             document, _, _ = load_document(absolute, self.settings.relpath(absolute), kind, self.settings, raw=data)
             content = material(document) if document is not None else None
-        self.cache.entries[key] = content
-        self.cache.dirty = True
+        self.cache.put(key, content)
         return content
 
     def bound(self, path: str, blob: str, tree: dict[str, str], cache: bool = False) -> dict | None:
@@ -255,8 +256,9 @@ class _Materials:
         return material(document) if document is not None else None
 
     def close(self) -> None:
+        """After a base revision's blobs: saved unpruned (this pass sees one revision, not the history)."""
         self.reader.close()
-        self.cache.save()
+        self.cache.save(prune=False)
 
 
 

@@ -1,0 +1,104 @@
+"""Reading and parsing many files on the machine's cores: `coherence check` only (ADR-0020).
+
+Above `THRESHOLD` files to read, a process pool reads and parses them in chunks while the
+check validates the chunks already read, in order. Never inside `mkdocs build` or `serve`:
+the plugin does not ask for it. Where processes cannot be started (a sandbox, a platform
+without them) or a worker dies, the files are read in this process, with the same result.
+`COHERENCE_WORKERS=1` forces one process; `COHERENCE_WORKERS=N` sets the pool's size.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import Future
+
+from mkdocs_coherence.core.loader.limits import Limits
+from mkdocs_coherence.core.loader.source import Source
+
+THRESHOLD = 1000  # fewer files than this are read faster than a pool starts and returns them
+WORKERS_ENV = "COHERENCE_WORKERS"
+
+
+def workers() -> int:
+    """How many processes may read: COHERENCE_WORKERS, else the cores this process may use."""
+    text = os.environ.get(WORKERS_ENV, "").strip()
+    if text:
+        try:
+            return max(1, int(text))
+        except ValueError:
+            return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _read_chunk(jobs: list[tuple[str, str, bool]], limits: Limits) -> list[tuple[Source | None, list | None]]:
+    """In a worker: (None, cache entry) for each file, or (the Source, None) when it cannot be
+    cached; the parent decodes entries exactly as it decodes the disk cache's."""
+    from mkdocs_coherence.core.cache import read_entry
+
+    results = []
+    for key, rel, expect in jobs:
+        source, entry = read_entry(key, rel, expect, limits)
+        results.append((None, entry) if entry is not None else (source, None))
+    return results
+
+
+class Pending:
+    """The pool's results by file, taken as the check reaches each file."""
+
+    def __init__(self, executor, chunks: list[list[tuple[str, str, bool]]], limits: Limits) -> None:
+        self.executor = executor
+        self.futures: list[Future] = [executor.submit(_read_chunk, chunk, limits) for chunk in chunks]
+        self.where = {job[0]: (number, place) for number, chunk in enumerate(chunks) for place, job in enumerate(chunk)}
+        self.results: dict[int, list] = {}
+        self.left = [len(chunk) for chunk in chunks]  # results of each chunk not yet taken
+        self.broken = False
+
+    def expects(self, key: str) -> bool:
+        return not self.broken and key in self.where
+
+    def take(self, key: str) -> tuple[Source | None, list | None] | None:
+        """(Source or None, entry or None) for `key`; None when the pool failed (read it here)."""
+        number, place = self.where.pop(key)
+        if number not in self.results:
+            try:
+                self.results[number] = self.futures[number].result()
+            except Exception:  # a worker died (BrokenProcessPool), or could not pickle: read here
+                self.broken = True
+                self.close()
+                return None
+            self.futures[number] = None  # type: ignore[call-overload]  # free it as it is used
+        result = self.results[number][place]
+        self.left[number] -= 1
+        if not self.left[number]:
+            del self.results[number]  # every file of the chunk taken: free it
+        return result
+
+    def close(self) -> None:
+        if self.executor is not None:  # a broken pool is not waited for; idle workers end at once
+            self.executor.shutdown(wait=not self.broken, cancel_futures=True)
+            self.executor = None
+
+
+def read_in_pool(jobs: list[tuple[str, str, bool]], limits: Limits) -> Pending | None:
+    """Start reading `jobs` (key, rel, expect_document) in a pool; None when they are too few,
+    one process is asked for, or processes cannot be started."""
+    count = min(workers(), 32)
+    if count < 2 or len(jobs) < THRESHOLD:
+        return None
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork where it is safe and cheap (Linux: the workers start with the modules loaded);
+        # spawn elsewhere (macOS, Windows).
+        # (COHERENCE_POOL_START=spawn runs the other platforms' way on Linux: tests/test_check_cache.py)
+        method = os.environ.get("COHERENCE_POOL_START") or ("fork" if sys.platform.startswith("linux") else "spawn")
+        executor = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method))
+        size = max(50, len(jobs) // (count * 8))  # small chunks: the check validates the first ones early
+        return Pending(executor, [jobs[start:start + size] for start in range(0, len(jobs), size)], limits)
+    except (OSError, ImportError, NotImplementedError, ValueError, RuntimeError):
+        return None

@@ -71,7 +71,6 @@ class BlobCache:
         self.dirty = False
 
 
-
 def store_import(body_file: Path, meta_file: Path, body: bytes, meta: dict) -> None:
     """Keep an imported graph.json and its ETag (core/imports.py): written whole or not at all; a
     tree that cannot be written to only loses the offline copy."""

@@ -160,6 +160,10 @@ def test_the_site_shows_imported_contracts_external_and_linked_never_as_pages(tm
     assert 'href="https://payments.example.com/contracts/payment-capture-api/"' in catalogue
     assert "external: project payments" in catalogue
     assert not list(site.rglob("*payment-capture-api*"))  # no page, no context bundle of it here
+    # The consumer's panel links the imported contract to its owners' page, in the lists and the graph.
+    panel = (site / "intents" / "one-click" / "index.html").read_text()
+    assert panel.count('href="https://payments.example.com/contracts/payment-capture-api/"') >= 1, panel
+    assert "https://payments.example.com/contracts/payment-capture-api/" in panel.split("data-graph=", 1)[1]
     data = json.loads((site / "graph.json").read_text())
     jsonschema.validate(data, json.loads((PACKAGE / "schemas" / "graph.schema.json").read_text()))
     node = next(n for n in data["nodes"] if n["id"] == API)

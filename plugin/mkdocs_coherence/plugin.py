@@ -147,7 +147,8 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
 
     def _panel_html(self, document: Document, page_url: str) -> str:
         relative = lambda url: get_relative_url(url, page_url)  # noqa: E731
-        url_of = relative_urls(lambda i: self.pages[i].url if i in self.pages else None, relative)
+        url_of = relative_urls(lambda i: self.pages[i].url if i in self.pages else None, relative,
+                              self.report.graph.index)
         context = self.published.context_urls.get(document.id) if self.published else None
         return self.panel(panel_context(document, self.report, url_of, context and relative(context),
                                                 self.source_url))

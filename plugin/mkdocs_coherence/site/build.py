@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from mkdocs_coherence.check import Report
 from mkdocs_coherence.core.config import Settings
@@ -287,15 +287,21 @@ def with_panel(html: str, panel: str) -> str:
     return head + closed + panel + tail if closed and html.lstrip().startswith("<h1") else panel + html
 
 
-def relative_urls(page_url_of: Callable[[str], str | None], relative: Callable[[str], str]) -> Callable[[str], str | None]:
+def relative_urls(page_url_of: Callable[[str], str | None], relative: Callable[[str], str],
+                  index: Mapping[str, Document] | None = None) -> Callable[[str], str | None]:
     """`url_of(id)`: a neighbour's page relative to this page, each worked out once (a neighbour
-    is linked from the lists and from the local graph)."""
+    is linked from the lists and from the local graph); an imported document (`index` gives it)
+    links to its owners' page, absolute, as core/imports.py checked it (http or https only)."""
     urls: dict[str, str | None] = {}
 
     def url_of(document_id: str) -> str | None:
         if document_id not in urls:
-            target = page_url_of(document_id)
-            urls[document_id] = relative(target) if target is not None else None
+            document = index.get(document_id) if index is not None else None
+            if document is not None and document.external is not None:
+                urls[document_id] = document.external.url
+            else:
+                target = page_url_of(document_id)
+                urls[document_id] = relative(target) if target is not None else None
         return urls[document_id]
 
     return url_of

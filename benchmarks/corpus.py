@@ -45,7 +45,12 @@ def write_corpus(root: Path, documents: int, seed: int = 7, theme: str = "mkdocs
     for folder in (docs / "intents", docs / "contracts", root / "decisions"):
         folder.mkdir(parents=True, exist_ok=True)
     (docs / "index.md").write_text("# Benchmark corpus\n")
-    plugins = "plugins:\n  - coherence\n" if plugin else "plugins: []\n"
+    # Material is measured with its search plugin (issue 22: the panel is paid again by every
+    # plugin that reads the page); the findings corpus has errors, which would stop the build:
+    # measured with `fail_on: never`, as a team browsing its findings under `serve` sees it.
+    entries = (["search"] if theme == "material" else []) + (
+        ["coherence:\n      fail_on: never" if findings else "coherence"] if plugin else [])
+    plugins = "plugins:\n" + "".join(f"  - {entry}\n" for entry in entries) if entries else "plugins: []\n"
     # A one-entry nav: MkDocs' auto-nav alone costs more than everything else (DESIGN §11).
     (root / "mkdocs.yml").write_text(f"site_name: bench\ntheme: {theme}\nnav:\n  - index.md\n{plugins}")
 

@@ -345,3 +345,30 @@ def test_impact_names_the_importing_projects_documents_that_would_break(tmp_path
     out = run_cli("impact", str(repo.root), "--base", "base").stdout
     row = next(line for line in out.splitlines() if "`one-click`" in line)
     assert "within its range" in row and "**breaks**" not in row
+
+
+def test_serve_follows_the_owners_rebuild_of_an_imported_graph(tmp_path):
+    """`mkdocs serve` watches the folder of a graph.json imported by path (a sibling checkout's
+    site, deleted and written again by its build): the owners' new major version shows here."""
+    import time
+
+    from conftest import mkdocs_serve, wait_for
+    from mkdocs_coherence.core.config import Import
+    from mkdocs_coherence.site.watch import import_folders
+
+    payments(tmp_path)
+    project = checkout(tmp_path, pin="2")
+    with mkdocs_serve(project) as served:
+        url = served.base + "intents/one-click/"
+        deadline = time.monotonic() + 90
+        html = wait_for(url, lambda h: "One-click" in h, deadline)
+        assert "One-click" in html and 'data-rule="breaking-change"' not in html
+        html = wait_for(url, lambda h: 'data-rule="breaking-change"' in h, deadline,
+                        poke=lambda: payments(tmp_path, version="3.0.0"))
+        assert 'data-rule="breaking-change"' in html and "3.0.0" in html
+        assert served.process.poll() is None
+    assert "Traceback" not in served.output
+    # URLs are read at each build, not watched; never docs_dir, never the folder holding mkdocs.yml.
+    entries = [Import("a", "../payments/site/graph.json"), Import("b", "https://example.com/graph.json"),
+               Import("c", "graph.json"), Import("d", "docs/graph.json")]
+    assert import_folders(entries, project / "docs", project) == [(tmp_path / "payments" / "site").resolve()]

@@ -175,11 +175,13 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         return server
 
     def _outside_folders(self) -> list[Path]:
-        from mkdocs_coherence.site.watch import artifact_folders  # the API a contract reads its facts from
+        from mkdocs_coherence.site.watch import artifact_folders, import_folders  # the API, the owners' graph.json
 
         documents = self.report.corpus.documents if self.report is not None else []
-        return [f for f in self.settings.folders if not f.is_relative_to(self.settings.docs_dir)] + \
-            artifact_folders(documents, self.settings.docs_dir, self.settings.config_dir)
+        settings = self.settings
+        return [f for f in settings.folders if not f.is_relative_to(settings.docs_dir)] + \
+            artifact_folders(documents, settings.docs_dir, settings.config_dir) + \
+            import_folders(settings.imports, settings.docs_dir, settings.config_dir)
 
     @event_priority(100)  # first: other plugins' post_build may read what we published
     def _finish_writing(self, config: MkDocsConfig) -> None:

@@ -34,6 +34,20 @@ def artifact_folders(documents: Iterable[Any], docs_dir: Path, config_dir: Path)
     return sorted(found)
 
 
+def import_folders(imports: Iterable[Any], docs_dir: Path, config_dir: Path) -> list[Path]:
+    """The folders of the graph.json files imported by path (`imports:`, a sibling checkout's
+    site), so that `mkdocs serve` follows the owners' rebuild; URLs are read at each build.
+    The same exclusions as `artifact_folders`."""
+    found: set[Path] = set()
+    for entry in imports:
+        if entry.is_url:
+            continue
+        folder = (config_dir / entry.graph).resolve().parent
+        if not folder.is_relative_to(docs_dir) and not config_dir.is_relative_to(folder):
+            found.add(folder)
+    return sorted(found)
+
+
 class FolderWatch:
     """What `mkdocs serve` watches beyond docs_dir: the folders outside it (`decisions/`).
 

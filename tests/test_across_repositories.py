@@ -372,3 +372,23 @@ def test_serve_follows_the_owners_rebuild_of_an_imported_graph(tmp_path):
     entries = [Import("a", "../payments/site/graph.json"), Import("b", "https://example.com/graph.json"),
                Import("c", "graph.json"), Import("d", "docs/graph.json")]
     assert import_folders(entries, project / "docs", project) == [(tmp_path / "payments" / "site").resolve()]
+
+
+def test_the_ai_tools_impact_names_the_importers_documents_too(tmp_path):
+    """`coherence mcp`'s impact tool (changed paths, no git) reads `exports_to` like the command."""
+    import argparse
+
+    from mkdocs_coherence.cli.common import read_settings
+    from mkdocs_coherence.site.assistant import Project
+
+    payments(tmp_path)
+    build(checkout(tmp_path, pin="2"))  # checkout publishes its graph.json while payments is at 2.1.0
+    project = payments(tmp_path, version="3.0.0", options="exports_to: [../checkout/site/graph.json]")
+    tools = Project(read_settings(argparse.Namespace(path=str(project), config=None)))
+    answer = tools.impact(paths=["docs/contracts/payment-capture-api.md"])
+    assert answer["consumers"] == [{"importer": "../checkout/site/graph.json", "project": "payments",
+                                    "id": "one-click", "title": "One-click checkout", "how": "uses", "range": "2",
+                                    "contract": "payment-capture-api", "breaks": True}], answer
+    assert answer["unread_importers"] == []
+    # Editing anything else names no other project.
+    assert tools.impact(paths=["docs/index.md"])["consumers"] == []

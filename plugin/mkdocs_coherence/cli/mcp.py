@@ -112,7 +112,8 @@ def build_server(server_class, tool_error, project):
                = None,
                base: Annotated[str | None, Field(description="or: a git revision to compare the working tree with")]
                = None) -> dict:
-        """What a change touches: edited documents, documents governing changed code, and dependents."""
+        """What a change touches: edited documents, documents governing changed code, dependents, and
+        the importing projects' documents relying on an edited contract (`exports_to`)."""
         return project.impact(paths=paths, base=base)
 
     @server.tool()

@@ -79,7 +79,8 @@ class Project:
         from mkdocs_coherence.site.impact import GitError, compute, from_paths
 
         try:
-            result = compute(self.settings, base) if base else from_paths(self.report().graph, paths or [])
+            result = compute(self.settings, base) if base else from_paths(self.report().graph, paths or [],
+                                                                          self.settings)
         except GitError as error:
             raise BadRequest(f"cannot compare with {base!r}: {error}") from None
         return {
@@ -90,6 +91,11 @@ class Project:
             "governing": [{"id": d.id, "path": d.rel, "globs": globs, "files": files}
                           for d, globs, files in result.governing],
             "dependents": [{"id": d.id, "path": d.rel, "kind": d.kind, "via": via} for d, via in result.dependents],
+            # Across repositories: documents of the projects importing this one (`exports_to`).
+            "consumers": [{"importer": c.importer, "project": c.project, "id": c.document, "title": c.title,
+                           "how": c.how, "range": c.range, "contract": c.contract.id, "breaks": c.breaks}
+                          for c in result.consumers],
+            "unread_importers": list(result.unread_importers),
         }
 
     def neighbours(self, document_id: str, depth: int = 1) -> dict:

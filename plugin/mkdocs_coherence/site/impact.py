@@ -132,18 +132,23 @@ def _importers(result: Impact, settings: Settings, contracts: list[Document]) ->
     result.consumers.sort(key=lambda c: (c.importer, c.breaks is not True, c.document, c.how))
 
 
-def from_paths(graph, files: list[str]) -> Impact:
+def from_paths(graph, files: list[str], settings: Settings | None = None) -> Impact:
     """What a set of changed paths (relative to the folder of mkdocs.yml) touches, without git:
-    every edited document counts as changed materially (`coherence mcp`'s `impact` tool)."""
+    every edited document counts as changed materially (`coherence mcp`'s `impact` tool); with
+    `settings`, the importing projects (`exports_to`) that rely on an edited contract too."""
     files = sorted({f.removeprefix("./") for f in files})
-    by_rel = {d.rel: d for d in graph.index.values()}
+    by_rel = {d.rel: d for d in graph.index.values() if d.external is None}
     result = Impact("(working tree)", files)
     sources = []
     for name in files:
         if name in by_rel:
             result.edited.append((by_rel[name], "edited"))
             sources.append(by_rel[name].id)
-    return _touched(result, graph, files, sources)
+    _touched(result, graph, files, sources)
+    changed = [graph.index[i] for i in sources if graph.index[i].kind == "contract"]
+    if changed and settings is not None and settings.exports_to:
+        _importers(result, settings, changed)
+    return result
 
 
 def _touched(result: Impact, graph, files: list[str], sources: list[str]) -> Impact:

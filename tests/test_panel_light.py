@@ -81,39 +81,51 @@ def test_no_inline_svg_the_graph_is_escaped_data_for_the_bundled_script(light):
     assert '<script src="../../assets/coherence/panel.js"></script>' in html
 
 
-def test_search_index_keeps_the_findings_and_leaves_out_lists_graph_and_advice(light):
+def test_the_search_index_holds_the_page_and_never_the_panel(light, tmp_path):
+    """ADR-0026: the panel is placed after the search plugin parsed the page: a document's entry
+    in the index is what a plain build indexes, word for word; the findings stay searchable on
+    the Conflicts page, which links to the document."""
     project, site_dir = light
     panel = panel_of(page(site_dir, "intents/checkout"))
-    for excluded in ("References:", "What to do:", "Context bundle", "waive it with"):
-        assert excluded in panel, excluded  # on the page
+    for shown in ("References:", "What to do:", "Context bundle", "version-mismatch", "but contract"):
+        assert shown in panel, shown  # on the page
+    plain = build(write_tree(tmp_path / "plain", {**TREE, "mkdocs.yml": MKDOCS_YML.split("  - coherence")[0]}))
+
+    def entries(site):
+        index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+        return {e["location"]: e["text"] for e in index["docs"] if e["location"].startswith(("intents/", "contracts/"))}
+    ours, theirs = entries(site_dir), entries(plain)
+    assert ours["intents/checkout/"] == theirs["intents/checkout/"] == "<p>Checkout body words.</p>"
+    assert ours == theirs
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    entry = next(e for e in index["docs"] if e["location"] == "intents/checkout/")
-    assert "Checkout body words." in entry["text"] and "version-mismatch" in entry["text"]
-    assert "but contract" in entry["text"]  # the finding's message stays searchable
-    for excluded in ("References:", "What to do", "Context bundle", "waive it", "Customer profile"):
-        assert excluded not in entry["text"], (excluded, entry["text"])
-    # Material's parser honours data-search-exclude only on an element with no nested element
-    # of the same tag (it tracks them by tag name): the excluded parts are paragraphs and a
-    # figure with none inside.
+    conflicts = " ".join(e["text"] for e in index["docs"] if e["location"].startswith("coherence/conflicts/"))
+    assert "version-mismatch" in conflicts and "checkout" in conflicts
+    # Material's parser honours data-search-exclude only on an element with no nested element of
+    # the same tag: the attributes still keep the panel's lists out wherever a theme indexes it.
     for excluded in re.findall(r"<(\w+)[^>]*data-search-exclude[^>]*>(.*?)</\1>", panel, re.S):
         assert f"<{excluded[0]}" not in excluded[1], excluded
 
 
-def test_search_index_shrinks_against_the_same_panel_without_exclusions(light, tmp_path):
-    """The same tree, with a hook that strips data-search-exclude from the pages: its index is
-    bigger by what the attributes keep out."""
-    project, site_dir = light
-    hooked = write_tree(tmp_path / "hooked", {**TREE, "mkdocs.yml": MKDOCS_YML + "hooks: [strip.py]\n",
-                                               "strip.py": "def on_page_content(html, **kwargs):\n"
-                                                           "    return html.replace(' data-search-exclude', '')\n"})
-    stripped = build(hooked)
-
-    def document_bytes(site):
-        index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-        return sum(len(e["text"]) for e in index["docs"] if e["location"].split("/")[0] in ("intents", "contracts",
-                                                                                              "decisions"))
-    light_bytes, full_bytes = document_bytes(site_dir), document_bytes(stripped)
-    assert light_bytes < full_bytes * 0.8, (light_bytes, full_bytes)
+def test_other_plugins_see_a_marker_never_the_panel_and_a_forged_marker_stays_inert(light, tmp_path):
+    """What a plugin reading page.content sees (a hook, as an RSS or PDF plugin would): the
+    page's own HTML and a comment, once; a page that writes a look-alike marker gets no panel
+    there, and its panel still lands once, in its place."""
+    seen = tmp_path / "seen.json"
+    hooked = write_tree(tmp_path / "hooked", {
+        **TREE, "mkdocs.yml": MKDOCS_YML + "hooks: [seen.py]\n",
+        "docs/intents/quiet.md": TREE["docs/intents/quiet.md"] + "\n<!--coherence-panel-0000000000000000-->\n",
+        "seen.py": "import json\nSEEN = {}\n"
+                   "def on_page_content(html, page, **kwargs):\n    SEEN[page.file.src_uri] = html\n"
+                   f"def on_post_build(config):\n    open({str(seen)!r}, 'w').write(json.dumps(SEEN))\n"})
+    site = build(hooked)
+    contents = json.loads(seen.read_text())
+    checkout = contents["intents/checkout.md"]
+    assert "coherence-panel\"" not in checkout and 'class="coherence-panel' not in checkout
+    assert len(re.findall(r"<!--coherence-panel-[0-9a-f]{16}-->", checkout)) == 1
+    html = page(site, "intents/quiet")
+    assert html.count('<div class="coherence-panel"') == 1
+    assert "<!--coherence-panel-0000000000000000-->" in html  # the forged one, left as the author wrote it
+    assert not re.search(r"<!--coherence-panel-(?!0{16})[0-9a-f]{16}-->", html)  # ours was filled in
 
 
 def test_findings_by_severity_then_line(light):

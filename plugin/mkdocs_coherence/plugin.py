@@ -5,6 +5,7 @@ MkDocs') has been shown. What each event decides lives in `site/build.py` and `c
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -58,6 +59,9 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     def __init__(self) -> None:
         self.serving = self.dirty = False
         self.panels: dict[str, str] = {}  # under --dirty: each page's panel (abs_src_path -> HTML), last build's
+        self.placed: dict[str, str] = {}  # this build's panels waiting for on_post_page (abs_src_path -> HTML)
+        # Where a panel goes in page.content; unguessable, so no page can forge it.
+        self.marker = f"<!--coherence-panel-{secrets.token_hex(8)}-->"
         self.settings: Settings | None = None
         self.report: Report | None = None
         self.documents: dict[str, Document] = {}  # page's abs_src_path, as MkDocs spells it -> Document
@@ -90,6 +94,7 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         from mkdocs_coherence.publish import collect, generate  # pages, graph.json, llms.txt, context bundles
 
+        self.placed = {}  # a build that failed half-way left some
         with collector_paused():
             cache = source_cache(self.settings.config_dir)
             self.report = check(self.settings, cache=cache)
@@ -139,11 +144,19 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
         return self.published.finish_page(page.file, html) if self.published else html
 
     def _add_panel(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The panel's place in the content: a marker, filled in `on_post_page` (ADR-0026), so
+        the search plugins and every other plugin that parses page.content never parse it."""
         document = self.documents.get(page.file.abs_src_path)
         if document is None:
             return html
         panel = self.panels.get(page.file.abs_src_path)
-        return with_panel(html, panel if panel is not None else self._panel_html(document, page.url))
+        self.placed[page.file.abs_src_path] = panel if panel is not None else self._panel_html(document, page.url)
+        return with_panel(html, self.marker)
+
+    @event_priority(100)  # first: a minifier (default priority) must not strip the marker before
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        panel = self.placed.pop(page.file.abs_src_path, None)
+        return output.replace(self.marker, panel, 1) if panel is not None else output
 
     def _panel_html(self, document: Document, page_url: str) -> str:
         relative = lambda url: get_relative_url(url, page_url)  # noqa: E731

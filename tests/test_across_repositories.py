@@ -392,3 +392,15 @@ def test_the_ai_tools_impact_names_the_importers_documents_too(tmp_path):
     assert answer["unread_importers"] == []
     # Editing anything else names no other project.
     assert tools.impact(paths=["docs/index.md"])["consumers"] == []
+
+
+def test_a_context_bundle_says_where_an_imported_contract_lives(tmp_path):
+    """The consumer's context bundle names the owners' project and page, not `graph.json#id`."""
+    payments(tmp_path)
+    site = build(checkout(tmp_path, pin="2"))
+    data = json.loads((site / "graph.json").read_text())
+    context = next(n["context"] for n in data["nodes"] if n["id"] == "one-click")
+    text = (site / context).read_text(encoding="utf-8")
+    assert "imported from project payments, `https://payments.example.com/contracts/payment-capture-api/`" in text
+    assert "graph.json#" not in text
+    assert "payment.on_error" in text  # the imported contract's facts, as the owners publish them

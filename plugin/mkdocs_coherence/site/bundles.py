@@ -80,6 +80,15 @@ def bundle(report: Report, document_id: str) -> str:
     return ContextBundles(report).bundle(document_id)
 
 
+def _where(document: Document) -> str:
+    """Where a document lives: its file here, or for an imported one its project and its page
+    on the owners' site (a reader, or an AI tool, can follow it; `graph.json#id` says nothing)."""
+    if document.external is not None:
+        page = f", {markdown_code(document.external.url)}" if document.external.url else ""
+        return f"imported from project {text(document.external.project)}{page}"
+    return markdown_code(document.rel)
+
+
 class ContextBundles:
     """The context bundles of one report. A site writes one per document, and most of a bundle
     describes other documents (a hub contract's facts, a decision, a linked document), so each
@@ -101,7 +110,7 @@ class ContextBundles:
             version = contract.values.get("version")
             head = [f"### {text(contract.id)} — {text(contract.title)}", ""]
             status = (f"{_status(self.report, contract)}" + (f", version {text(version)}" if version else ", unversioned")
-                      + f" · {markdown_code(contract.rel)} · this document: ")
+                      + f" · {_where(contract)} · this document: ")
             tail = []
             if contract.defines:
                 tail += ["Facts:", ""] + [f"- {markdown_code(fact)}: {text(_fact_value(value))}"
@@ -115,7 +124,7 @@ class ContextBundles:
     def _decision(self, decision: Document) -> tuple[str, list[str], list[str], list[str]]:
         """(head, details before "how", details after it, lines of its facts)."""
         if decision.id not in self._decisions:
-            head = f"- **{text(decision.id)}** — {text(decision.title)} ({markdown_code(decision.rel)})"
+            head = f"- **{text(decision.id)}** — {text(decision.title)} ({_where(decision)})"
             before, after = [], []
             if decision.values.get("date"):
                 before.append(f"decided {text(json_safe(decision.values['date']))}")
@@ -138,7 +147,7 @@ class ContextBundles:
     def _other(self, other: Document) -> str:
         if other.id not in self._others:
             self._others[other.id] = (f"{markdown_code(other.id)} — {text(other.title)} ({other.kind}, "
-                                      f"{_status(self.report, other)}, {markdown_code(other.rel)})")
+                                      f"{_status(self.report, other)}, {_where(other)})")
         return self._others[other.id]
 
     def _text(self, document: Document) -> str:

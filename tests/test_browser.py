@@ -6,6 +6,7 @@ COHERENCE_REQUIRE_BROWSER=1 and installs both, and then a missing browser fails 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -14,6 +15,7 @@ import shutil
 import threading
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -61,18 +63,25 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serving(site_dir: Path) -> Iterator[str]:
+    """`site_dir` served on 127.0.0.1 while the block runs; yields the base URL (known before
+    the site is built, so it can be the site's `site_url`)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The example site (plus a hostile document), built and served on 127.0.0.1."""
     site_dir = build(example_copy(tmp_path_factory.mktemp("browser"), HOSTILE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(site_dir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", site_dir
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site_dir) as base:
+        yield base, site_dir
 
 
 @pytest.fixture(scope="module")
@@ -280,12 +289,10 @@ def test_graph_of_2000_documents_opens_focused_and_readable(tmp_path, page):
     site_dir = build(project)
     data = json.loads((site_dir / "graph.json").read_text())
     assert len(data["nodes"]) == 2000 and len(data["edges"]) == 3200
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     console = listen(page)
-    try:
+    with serving(site_dir) as base:
         started = time.monotonic()
-        open_graph(page, f"http://127.0.0.1:{server.server_address[1]}/")
+        open_graph(page, base)
         seconds = time.monotonic() - started
         print(f"2000 documents, 3200 links: graph page ready in {seconds:.2f}s")
         assert seconds < 30, seconds
@@ -314,9 +321,6 @@ def test_graph_of_2000_documents_opens_focused_and_readable(tmp_path, page):
         assert len(visible_nodes(page)) == 2000
         assert page.evaluate("coherenceCy.edges('[!conflict]').filter(e => e.visible()).length") == 3200
         assert complaints(console) == [], console
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 HOSTILE_TREE = Path(__file__).resolve().parent / "hostile"
@@ -353,14 +357,8 @@ def hostile_site(tmp_path_factory):
     project = tmp_path_factory.mktemp("hostile-browser") / "project"
     shutil.copytree(HOSTILE_TREE, project)
     site_dir = build(project)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(site_dir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", site_dir
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site_dir) as base:
+        yield base, site_dir
 
 
 def test_hostile_tree_in_material_executes_nothing_on_any_page_or_search(page, hostile_site):
@@ -434,21 +432,14 @@ def instant_site(tmp_path_factory):
     project = example_copy(tmp_path_factory.mktemp("instant"), SUPERSEDING)
     site_dir = project / "site"
     site_dir.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(site_dir)))
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    # Material turns instant navigation on only with a site_url, and follows a link instantly
-    # only when the sitemap names it: its URLs keep site_url's port, so site_url is the server.
-    config = project / "mkdocs.yml"
-    config.write_text(f"site_url: {base}\n" + config.read_text().replace(
-        "theme:\n  name: material\n", "theme:\n  name: material\n  features: [navigation.instant]\n"))
-    assert build(project) == site_dir
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(site_dir) as base:
+        # Material turns instant navigation on only with a site_url, and follows a link instantly
+        # only when the sitemap names it: its URLs keep site_url's port, so site_url is the server.
+        config = project / "mkdocs.yml"
+        config.write_text(f"site_url: {base}\n" + config.read_text().replace(
+            "theme:\n  name: material\n", "theme:\n  name: material\n  features: [navigation.instant]\n"))
+        assert build(project) == site_dir
         yield base
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def listen(page) -> list[tuple[str, str, str]]:
@@ -578,11 +569,8 @@ def test_graph_on_the_builtin_theme_opens_legible_and_quiet(tmp_path, page):
                              "theme:\n  name: mkdocs\n  highlightjs: false\n\n", config.read_text()))
     assert "name: mkdocs\n" in config.read_text() and "palette" not in config.read_text()
     site_dir = build(project)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     console = listen(page)
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with serving(site_dir) as base:
         page.goto(base)
         page.wait_for_load_state("load")
         # The theme's own scripts may fail on every page alike (bootstrap's modal, here).
@@ -596,9 +584,6 @@ def test_graph_on_the_builtin_theme_opens_legible_and_quiet(tmp_path, page):
         assert_labels_legible(page, "default")
         ours = [m for m in complaints(console) if "/assets/coherence/" in m[2] or "coherence" in m[1]]
         assert ours == [], console
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])

@@ -6,16 +6,13 @@ broke instant navigation), and the navigation's error marks."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from conftest import build
-from test_browser import MISSING, QuietHandler, browser, contrast, page  # noqa: F401 (fixtures)
+from test_browser import MISSING, browser, contrast, page, serving  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 
@@ -57,19 +54,13 @@ def realistic_site(tmp_path_factory):
     shutil.copytree(REALISTIC, project, ignore=shutil.ignore_patterns("versions"))
     site_dir = project / "site"
     site_dir.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(site_dir)))
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    (project / "mkdocs.yml").write_text(mkdocs_yml(base))
-    assert build(project) == site_dir
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    documents = sorted(p.parent.relative_to(site_dir).as_posix() + "/" for folder in ("intents", "contracts", "decisions")
-                       for p in (site_dir / folder).rglob("index.html"))
-    try:
+    with serving(site_dir) as base:
+        (project / "mkdocs.yml").write_text(mkdocs_yml(base))
+        assert build(project) == site_dir
+        documents = sorted(p.parent.relative_to(site_dir).as_posix() + "/"
+                           for folder in ("intents", "contracts", "decisions")
+                           for p in (site_dir / folder).rglob("index.html"))
         yield base, documents
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def channels(css: str) -> list[float]:

@@ -4,14 +4,10 @@ tables that never make the page scroll sideways, on a phone or a wide screen."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
 from conftest import build
-from test_browser import MISSING, QuietHandler, browser, instant_site, page  # noqa: F401 (fixtures)
+from test_browser import MISSING, browser, instant_site, page, serving  # noqa: F401 (fixtures)
 from test_site import example_copy
 
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
@@ -35,14 +31,8 @@ EXTRA = {
 @pytest.fixture(scope="module")
 def log_site(tmp_path_factory):
     site_dir = build(example_copy(tmp_path_factory.mktemp("log"), EXTRA))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(site_dir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site_dir) as base:
+        yield base
 
 
 def quiet_console(page):

@@ -85,8 +85,13 @@ def compute(settings: Settings, base: str) -> Impact:
             result.edited.append((document, None))
 
     _touched(result, graph, files, sources)
+    return _with_importers(result, graph, sources, settings)
+
+
+def _with_importers(result: Impact, graph, sources: list[str], settings: Settings | None) -> Impact:
+    """The importing projects' documents (`exports_to`) relying on a changed contract."""
     changed = [graph.index[i] for i in sources if graph.index[i].kind == "contract"]
-    if changed and settings.exports_to:
+    if changed and settings is not None and settings.exports_to:
         _importers(result, settings, changed)
     return result
 
@@ -145,10 +150,7 @@ def from_paths(graph, files: list[str], settings: Settings | None = None) -> Imp
             result.edited.append((by_rel[name], "edited"))
             sources.append(by_rel[name].id)
     _touched(result, graph, files, sources)
-    changed = [graph.index[i] for i in sources if graph.index[i].kind == "contract"]
-    if changed and settings is not None and settings.exports_to:
-        _importers(result, settings, changed)
-    return result
+    return _with_importers(result, graph, sources, settings)
 
 
 def _touched(result: Impact, graph, files: list[str], sources: list[str]) -> Impact:

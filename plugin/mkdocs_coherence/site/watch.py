@@ -29,23 +29,28 @@ def artifact_folders(documents: Iterable[Any], docs_dir: Path, config_dir: Path)
         artifact = getattr(document, "artifact", None)
         for file in artifact.files if artifact is not None else ():
             folder = Path(file).parent
-            if not folder.is_relative_to(docs_dir) and not config_dir.is_relative_to(folder):
+            if _watchable(folder, docs_dir, config_dir):
                 found.add(folder)
     return sorted(found)
 
 
 def import_folders(imports: Iterable[Any], docs_dir: Path, config_dir: Path) -> list[Path]:
     """The folders of the graph.json files imported by path (`imports:`, a sibling checkout's
-    site), so that `mkdocs serve` follows the owners' rebuild; URLs are read at each build.
-    The same exclusions as `artifact_folders`."""
+    site), so that `mkdocs serve` follows the owners' rebuild; URLs are read at each build."""
     found: set[Path] = set()
     for entry in imports:
         if entry.is_url:
             continue
         folder = (config_dir / entry.graph).resolve().parent
-        if not folder.is_relative_to(docs_dir) and not config_dir.is_relative_to(folder):
+        if _watchable(folder, docs_dir, config_dir):
             found.add(folder)
     return sorted(found)
+
+
+def _watchable(folder: Path, docs_dir: Path, config_dir: Path) -> bool:
+    """Not in docs_dir (MkDocs watches it) and not holding mkdocs.yml (its site folder would
+    make every build trigger the next)."""
+    return not folder.is_relative_to(docs_dir) and not config_dir.is_relative_to(folder)
 
 
 class FolderWatch:

@@ -61,7 +61,7 @@ from mkdocs_coherence.check import check
 check(read_mkdocs_yml(ROOT + "/mkdocs.yml", RULES))
 """
 
-# The CLI's check with its SourceStore: WORKERS processes may read; CACHE: the cache on disk;
+# The CLI's check with its DocumentStore: WORKERS processes may read; CACHE: the cache on disk;
 # EDIT: one document edited first (the warm scenario: everything else comes from the cache).
 CHECK_STORE = r"""
 import os
@@ -72,9 +72,9 @@ if EDIT:
 from mkdocs_coherence.core.config import read_mkdocs_yml
 from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
-from mkdocs_coherence.core.cache import SourceStore
+from mkdocs_coherence.core.cache import DocumentStore
 settings = read_mkdocs_yml(ROOT + "/mkdocs.yml", RULES)
-store = SourceStore(settings.config_dir / ".cache" / "coherence" if CACHE else None, settings.limits)
+store = DocumentStore(settings.config_dir / ".cache" / "coherence" if CACHE else None, settings)
 check(settings, cache=store)
 store.save()
 """

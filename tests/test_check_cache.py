@@ -4,6 +4,7 @@ in between, re-reads only what changed, and a pool gives the report one process 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -18,7 +19,7 @@ import pytest
 from conftest import REPO, SHARED, run_cli, write_tree
 from mkdocs_coherence.check import check
 from mkdocs_coherence.cli.output import render
-from mkdocs_coherence.core.cache import SourceStore
+from mkdocs_coherence.core.cache import DocumentStore
 from mkdocs_coherence.core.config import read_mkdocs_yml
 from mkdocs_coherence.rules.catalogue import RULES
 
@@ -59,18 +60,19 @@ def _report(project: Path, *extra: str) -> str:
 
 
 def _cache(project: Path) -> Path:
-    return project / ".cache" / "coherence" / "sources-v1"
+    return project / ".cache" / "coherence" / "documents-v1"
 
 
 def _entries(project: Path) -> dict[str, list]:
     entries = {}
     for shard in _cache(project).glob("*.json"):
-        entries.update(json.loads(shard.read_text())["entries"])
+        entries.update(json.loads(json.loads(shard.read_text())["entries"]))
     return entries
 
 
 def _shard_of(project: Path, path: Path) -> Path:
-    return next(shard for shard in _cache(project).glob("*.json") if str(path) in json.loads(shard.read_text())["entries"])
+    return next(shard for shard in _cache(project).glob("*.json")
+                if str(path) in json.loads(json.loads(shard.read_text())["entries"]))
 
 
 def _same_warm_and_cold(project: Path) -> str:
@@ -125,11 +127,20 @@ def test_warm_check_equals_cold_check_after_edits_renames_deletions_and_a_damage
     replaced = _same_warm_and_cold(project)
     assert "shopped" in replaced and "shopped" not in deleted
 
-    # A damaged cache: an entry whose text no longer matches its digest, then a truncated file.
+    # A damaged cache: entries that no longer match the shard's digest; an entry of a foreign
+    # shape under a matching digest; then a truncated file.
     shard = _shard_of(project, intent)
     data = json.loads(shard.read_text())
-    entry = data["entries"][str(intent)]
-    entry[5] = entry[5].replace("shopped", "shipped")
+    entries = json.loads(data["entries"])
+    data["entries"] = json.dumps(entries).replace("shopped", "shipped")
+    shard.write_text(json.dumps(data))
+    assert _report(project) == replaced
+    shard = _shard_of(project, intent)
+    data = json.loads(shard.read_text())
+    entries = json.loads(data["entries"])
+    entries[str(intent)][5] = [True, [], ["intent", 7, None, "x", {}, [], False, None, [], None, [], False, False]]
+    data["entries"] = json.dumps(entries)
+    data["digest"] = hashlib.blake2b(data["entries"].encode(), digest_size=16).hexdigest()
     shard.write_text(json.dumps(data))
     assert _report(project) == replaced
     shard.write_bytes(shard.read_bytes()[:100])
@@ -144,8 +155,8 @@ def test_after_one_edit_a_warm_check_reads_one_file(tmp_path):
     settings = read_mkdocs_yml(project / "mkdocs.yml", RULES)
     folder = project / ".cache" / "coherence"
 
-    def run() -> SourceStore:
-        store = SourceStore(folder, settings.limits)
+    def run() -> DocumentStore:
+        store = DocumentStore(folder, settings)
         check(settings, cache=store)
         store.save()
         return store
@@ -155,7 +166,11 @@ def test_after_one_edit_a_warm_check_reads_one_file(tmp_path):
     _age(project)  # (changing a modification time changes the ctime: every file is read again once)
     assert run().hits == 0
     warm = run()
-    uncached = {"aliases.md", "datetime.md", "keys.md", "twice.md"}  # what JSON cannot give back exactly
+    # Read again each time: YAML aliases (objects shared between places), and records whose date
+    # is ambiguous (the other records of their folder decide it): ODD's 0100-in-place.md, and
+    # one record of the real corpus. A time of day, a NaN or a number as a key are not kept in
+    # the validated values, so those files are kept.
+    uncached = {"aliases.md", "0100-in-place.md"} | ({"ADR023"} if (project / "decisions" / "real").is_dir() else set())
     assert warm.reads == len(uncached) and warm.hits == first.reads - len(uncached)
     edited = project / "docs" / "intents" / "dated.md"
     edited.write_text(edited.read_text() + "\nOne more line.\n")
@@ -197,7 +212,7 @@ def big(tmp_path_factory):
     return write_tree(root, ODD)
 
 
-def _pooled_report(project: Path, store: SourceStore) -> str:
+def _pooled_report(project: Path, store: DocumentStore) -> str:
     settings = read_mkdocs_yml(project / "mkdocs.yml", RULES)
     try:
         report = check(settings, cache=store)
@@ -207,33 +222,33 @@ def _pooled_report(project: Path, store: SourceStore) -> str:
 
 
 def test_a_pool_gives_the_report_one_process_gives(big, monkeypatch):
-    limits = read_mkdocs_yml(big / "mkdocs.yml", RULES).limits
+    settings = read_mkdocs_yml(big / "mkdocs.yml", RULES)
     monkeypatch.setenv("COHERENCE_WORKERS", "1")
-    alone = SourceStore(None, limits)
+    alone = DocumentStore(None, settings)
     one = _pooled_report(big, alone)
     assert alone.pooled == 0 and alone.reads > 1200
     monkeypatch.setenv("COHERENCE_WORKERS", "2")
-    shared = SourceStore(None, limits)
+    shared = DocumentStore(None, settings)
     assert _pooled_report(big, shared) == one
     assert shared.pooled > 1150  # all but the files a link or a stat kept out
 
 
-class _KilledPool(SourceStore):
+class _KilledPool(DocumentStore):
     """A store whose pool's workers are killed as soon as they start (a real SIGKILL)."""
 
-    def prepare(self, jobs, limits, may_read=lambda path: True):
-        super().prepare(jobs, limits, may_read)
+    def prepare(self, jobs):
+        super().prepare(jobs)
         assert self._pending is not None
         for process in list(self._pending.executor._processes.values()):
             os.kill(process.pid, signal.SIGKILL)
 
 
 def test_a_pool_whose_workers_die_falls_back_to_one_process(big, monkeypatch):
-    limits = read_mkdocs_yml(big / "mkdocs.yml", RULES).limits
+    settings = read_mkdocs_yml(big / "mkdocs.yml", RULES)
     monkeypatch.setenv("COHERENCE_WORKERS", "1")
-    one = _pooled_report(big, SourceStore(None, limits))
+    one = _pooled_report(big, DocumentStore(None, settings))
     monkeypatch.setenv("COHERENCE_WORKERS", "2")
-    broken = _KilledPool(None, limits)
+    broken = _KilledPool(None, settings)
     assert _pooled_report(big, broken) == one
     assert broken.pooled < 1200 and broken.reads > 1200
 

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     problem = base_problem(settings, args.new_only)
     if problem:
         return fail(problem)
-    store = source_store(settings, args.no_cache)
+    store = document_store(settings, args.no_cache)
     try:
         report = check(settings, cache=store)
     finally:
@@ -69,15 +69,16 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(report, "warning" if args.strict or settings.fail_on == "warning" else "error")
 
 
-def source_store(settings, no_cache: bool):
-    """Parsed files from earlier runs (`.cache/coherence/` beside mkdocs.yml), and a process pool
-    for the files to read when they are many (ADR-0020); in memory only with --no-cache."""
+def document_store(settings, no_cache: bool):
+    """Validated files from earlier runs (`.cache/coherence/` beside mkdocs.yml), and a process
+    pool for the files to load when they are many (ADR-0020, ADR-0028); in memory only with
+    --no-cache."""
     import os
 
-    from mkdocs_coherence.core.cache import SourceStore
+    from mkdocs_coherence.core.cache import DocumentStore
 
     off = no_cache or os.environ.get("COHERENCE_NO_CACHE", "").strip() not in ("", "0")
-    return SourceStore(None if off else settings.config_dir / ".cache" / "coherence", settings.limits)
+    return DocumentStore(None if off else settings.config_dir / ".cache" / "coherence", settings)
 
 
 def exit_code(report, fail_on: str) -> int:

@@ -555,6 +555,7 @@ def apply_in_place(source, document, reading: Reading = DEFAULT_READING) -> list
         return []
     if found.date_problem == "ambiguous" and reading.date_order == "auto":
         order = folder_date_order(source.path.parent)
+        source.reads_folder = True
         if order:  # the folder's other records say which number is the day
             written = read_date(found.date_text, order)
             found.date, found.date_problem = written.value, written.problem

@@ -1,6 +1,6 @@
 """The caches this package keeps on disk, under `<config dir>/.cache/coherence/` (outside
-docs_dir, ignored by git): material content per git blob (`BlobCache`), and parsed files
-between runs of `coherence check` (`SourceStore`, ADR-0020).
+docs_dir, ignored by git): material content per git blob (`BlobCache`), and validated files
+between runs of `coherence check` (`DocumentStore`, ADR-0020 and ADR-0028).
 
 This is the only write outside `edits/` and the site writer: it never touches a user's file,
 and a tree that cannot be written to only loses the speed-up. Both are JSON, never pickle: a
@@ -12,20 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import stat
 import tempfile
 import time
 import zlib
 from dataclasses import astuple
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from mkdocs_coherence import __version__
-from mkdocs_coherence.core.findings import Finding
-from mkdocs_coherence.core.loader.limits import DEFAULT_LIMITS, Limits
-from mkdocs_coherence.core.loader.reading import SourceCache, read_source
-from mkdocs_coherence.core.loader.source import Positions, Source
+from mkdocs_coherence.core.config import Settings
+from mkdocs_coherence.core.document_json import decode, encode
+from mkdocs_coherence.core.loader.limits import Limits
+from mkdocs_coherence.core.loader.reading import read_source
 
 # 2: a version of a file is read by the one corpus builder (the `kind:` of front-matter that
 # did not parse and the `limits` option now count, as in the check).
@@ -88,87 +88,19 @@ def store_import(body_file: Path, meta_file: Path, body: bytes, meta: dict) -> N
         pass
 
 
-# --- parsed sources between runs (`coherence check`; ADR-0020) ---------------------------------
+# --- validated files between runs (`coherence check`; ADR-0020, ADR-0028) ----------------------
 
-SOURCES_FORMAT = 1
+DOCUMENTS_FORMAT = 1  # of the folder `documents-v1/`; bumped whenever what an entry holds changes
 RACY_NS = 2_000_000_000  # a file changed within 2 s of being read may have changed unseen (git's racy rule)
-_DATE = "\x00d"  # the tag of a date in a cached value; a key of real front-matter never starts with NUL
 
 
-class _Uncacheable(Exception):
-    """A value the cache's JSON cannot give back exactly (a set, a time of day, a shared alias)."""
-
-
-def _plain(value: Any) -> tuple[Any, bool]:
-    """(JSON-able copy, whether it holds a tagged date); raises _Uncacheable for anything that
-    JSON would not give back as it was: a non-text key, a tuple, a datetime, a float NaN."""
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return value, False
-    if kind is float:
-        if value != value:
-            raise _Uncacheable
-        return value, False
-    if kind is list:
-        tagged = False
-        items = []
-        for item in value:
-            plain, dated = _plain(item)
-            items.append(plain)
-            tagged = tagged or dated
-        return items, tagged
-    if kind is dict:
-        tagged = False
-        mapping = {}
-        for key, item in value.items():
-            if type(key) is not str or key.startswith("\x00"):
-                raise _Uncacheable
-            mapping[key], dated = _plain(item)
-            tagged = tagged or dated
-        return mapping, tagged
-    if kind is date:
-        return {_DATE: value.isoformat()}, True
-    raise _Uncacheable
-
-
-def _restore(value: Any) -> Any:
-    if type(value) is list:
-        return [_restore(item) for item in value]
-    if type(value) is dict:
-        if len(value) == 1 and _DATE in value:
-            return date.fromisoformat(value[_DATE])
-        return {key: _restore(item) for key, item in value.items()}
-    return value
-
-
-def encode_source(source: Source) -> str | None:
-    """One parsed file as cached JSON text; None when it cannot be cached exactly."""
-    if "*" in source.head:  # aliases share objects between places; JSON would copy them
-        return None
-    if any(f.rule != "frontmatter-invalid" or f.path != source.rel or f.ids or f.severity is not None
-           for f in source.findings):
-        return None
-    try:
-        meta, tagged = _plain(source.meta)
-    except (_Uncacheable, RecursionError):
-        return None
-    positions = source.positions
-    return json.dumps([meta, tagged, positions.keys, positions.items, positions.subkeys, source.head, source.body,
-                       source.body_line, source.has_frontmatter, source.readable, source.kind_hint,
-                       source.mkdocs_meta, [[f.message, f.line] for f in source.findings]], separators=(",", ":"))
-
-
-def decode_source(text: str, path: Path, rel: str) -> Source:
-    """A fresh Source from `encode_source`'s text (raises on text of another shape)."""
-    (meta, tagged, keys, items, subkeys, head, body, body_line, has_frontmatter, readable, kind_hint, mkdocs_meta,
-     findings) = json.loads(text)
-    if not (type(meta) is dict and type(keys) is dict and type(items) is dict and type(subkeys) is dict
-            and type(head) is str and type(body) is str and type(body_line) is int and type(findings) is list):
-        raise ValueError("not a cached source")
-    return Source(path=path, rel=rel, meta=_restore(meta) if tagged else meta, positions=Positions(keys, items, subkeys),
-                  body=body, body_line=body_line, head=head, has_frontmatter=has_frontmatter is True,
-                  readable=readable is True, kind_hint=kind_hint, mkdocs_meta=mkdocs_meta is True,
-                  findings=[Finding("frontmatter-invalid", message, rel, line) for message, line in findings])
+def settings_key(settings: Settings) -> str:
+    """What validating a file depends on besides the file: the rules `ignore:` may name, the
+    risk tiers, how existing ADRs are read, the limits, and where the project lies. Another
+    value of any of them and every entry is read again."""
+    return repr((sorted(settings.catalogue), sorted((key, list(value)) for key, value in settings.gates.items()),
+                 sorted(settings.reading.statuses.items()), settings.reading.date_order, astuple(settings.limits),
+                 str(settings.config_dir), str(settings.repository)))
 
 
 def _stamp(status: os.stat_result) -> list[int]:
@@ -180,28 +112,40 @@ def _digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def _read_bytes(path: Path, limits: Limits) -> bytes:
+def _read_bytes(path: str, limits: Limits) -> bytes:
     with open(path, "rb") as stream:  # never more than one byte past the limit, as read_source
         size = os.fstat(stream.fileno()).st_size
         return stream.read(limits.file_bytes + 1 if size > limits.file_bytes else -1)
 
 
-def read_entry(path: str, rel: str, expect_document: bool, limits: Limits) -> tuple[Source, list | None]:
-    """Read and parse one file: (its Source, its cache entry, or None when it cannot be cached).
-    The entry: [rel, expect_document, stamp, seen_ns, content digest, source JSON, JSON digest]."""
+Loaded = tuple  # (Document or None, findings, readable): what `core.corpus.load_document` gives
+
+
+def load_entry(key: str, rel: str, kind: str | None, settings: Settings) -> tuple[Loaded, list | None]:
+    """Read, parse and validate one file: (its result, its cache entry or None when it cannot be
+    kept). The entry: [rel, kind, stamp, seen_ns, content digest, the result as JSON values].
+    A contract's `source` is not bound here (`core.corpus.bind_source`): that reads another file."""
+    from mkdocs_coherence.core.corpus import validate_source
+
+    path = Path(key)
+    expect = kind is not None
     seen = time.time_ns()  # before the stat: a change after it is a ctime at or after `seen`
     try:
-        status = os.stat(path)
+        status = os.stat(key)
         if not stat.S_ISREG(status.st_mode):
             raise OSError
-        raw = _read_bytes(Path(path), limits)
-    except (OSError, ValueError):  # read_source reports what it is; nothing is cached
-        return read_source(Path(path), rel, expect_document=expect_document, limits=limits), None
-    source = read_source(Path(path), rel, expect_document=expect_document, raw=raw, limits=limits)
-    text = encode_source(source)
-    if text is None:
-        return source, None
-    return source, [rel, expect_document, _stamp(status), seen, _digest(raw), text, _digest(text.encode())]
+        raw = _read_bytes(key, settings.limits)
+    except (OSError, ValueError):  # read_source reports what it is; nothing is kept
+        return validate_source(read_source(path, rel, expect_document=expect, limits=settings.limits), path, kind,
+                               settings), None
+    source = read_source(path, rel, expect_document=expect, raw=raw, limits=settings.limits)
+    result = validate_source(source, path, kind, settings)
+    if "*" in source.head or source.reads_folder:  # aliases share objects; a folder's records are other files
+        return result, None
+    data = encode(*result)
+    if data is None:
+        return result, None
+    return result, [rel, kind, _stamp(status), seen, _digest(raw), data]
 
 
 SHARDS = 64  # files the store is split into: an edit rewrites one of them, not the whole cache
@@ -211,67 +155,79 @@ def _shard(key: str) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
 
 
-class SourceStore(SourceCache):
-    """Parsed files between runs of `coherence check`, in `.cache/coherence/sources-v1/NN.json`.
+class DocumentStore:
+    """Files as `coherence check` read and validated them, between runs, in
+    `.cache/coherence/documents-v1/NN.json`: an unchanged file is neither read, parsed nor
+    validated again (ADR-0028; ADR-0020 kept parsed files only).
 
-    An entry is used when the file's path, size, modification and change times, inode, the
-    package and PyYAML versions and the `limits` option all match; a file changed within 2 s of
-    being read is compared by content hash first (git's "racy" rule). The file is replaced
+    An entry is used when the file's path, size, modification and change times, inode and
+    folder kind, the package and PyYAML versions and the settings validation depends on
+    (`settings_key`) all match; a file changed within 2 s of being read is compared by content
+    hash first (git's "racy" rule). Each shard carries a digest of its entries and is replaced
     atomically, so two checks at once never corrupt it (the last one wins: worst case a miss);
     entries of files that no longer exist are pruned on save. Never required: a cache that
     cannot be read is empty, one that cannot be written is skipped. `folder=None`: memory only.
     """
 
-    def __init__(self, folder: Path | None, limits: Limits) -> None:
-        super().__init__()
+    def __init__(self, folder: Path | None, settings: Settings) -> None:
         import yaml
 
-        self.folder = folder / "sources-v1" if folder is not None else None
-        self.header = {"format": SOURCES_FORMAT, "coherence": __version__, "yaml": yaml.__version__,
-                       "libyaml": getattr(yaml, "__with_libyaml__", False), "limits": list(astuple(limits))}
+        self.root = folder
+        self.folder = folder / f"documents-v{DOCUMENTS_FORMAT}" if folder is not None else None
+        self.settings = settings
+        self.header = {"coherence": __version__, "yaml": yaml.__version__,
+                       "libyaml": getattr(yaml, "__with_libyaml__", False), "settings": settings_key(settings)}
         self.entries: dict[str, list] = {}
         self.used: set[str] = set()
         self.dirty: set[int] = set()  # the shards to write
-        self.hits = 0  # files that came from the cache (`reads`: files read and parsed)
-        self.pooled = 0  # of `reads`, those read by the process pool
-        self._stamps: dict[str, tuple[int, list[int]]] = {}  # from prepare(): (seen_ns, stamp)
-        self._pending = None  # the pool's ordered results (core/parallel.py), read as they come
+        self.reads = 0  # files read, parsed and validated (the rest came from the cache)
+        self.hits = 0  # files that came from the cache
+        self.pooled = 0  # of `reads`, those done by the process pool
+        self._stamps: dict[str, tuple[int, list[int] | None]] = {}  # from prepare(): (seen_ns, stamp; None: a link)
+        self._pending = None  # the pool's ordered results (core/parallel.py), taken as they come
         for shard in range(SHARDS) if self.folder is not None else ():
             try:
                 data = json.loads((self.folder / f"{shard:02d}.json").read_text(encoding="utf-8"))
-                if data.get("header") == self.header and type(data.get("entries")) is dict:
-                    self.entries.update((key, entry) for key, entry in data["entries"].items()
+                text = data["entries"]
+                if data.get("header") != self.header or data.get("digest") != _digest(text.encode("utf-8")):
+                    continue
+                entries = json.loads(text)
+                if type(entries) is dict:
+                    self.entries.update((key, entry) for key, entry in entries.items()
                                         if type(key) is str and _shard(key) == shard)
             except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
                 pass  # a shard missing, damaged or of another version: its files are read again
 
-    def prepare(self, jobs: list[tuple[Path, str, bool]], limits: Limits, may_read=lambda path: True) -> None:
-        """Before a check reads `jobs` (path, rel, expect_document) in order: stat each file once,
-        and read and parse the ones the cache lacks in a process pool when they are many
-        (`may_read`: whether the check would open the file at all, e.g. no link out of the tree)."""
+    def prepare(self, jobs: list[tuple[Path, str, str | None]]) -> None:
+        """Before a check loads `jobs` (path, rel, folder kind) in order: look at each file once,
+        and have the ones the cache lacks read in a process pool when they are many."""
         misses = []
-        for path, rel, expect in jobs:
+        for path, rel, kind in jobs:
             key = str(path)
             seen = time.time_ns()
             try:
-                stamp = _stamp(os.stat(key))
+                status = os.lstat(key)
             except OSError:
                 continue
+            if stat.S_ISLNK(status.st_mode):  # load() decides whether to follow it
+                self._stamps[key] = (seen, None)
+                continue
+            stamp = _stamp(status)
             self._stamps[key] = (seen, stamp)
-            if self._usable(key, rel, expect, seen, stamp) is None and may_read(path):
-                misses.append((key, rel, expect))
-        from mkdocs_coherence.core.parallel import read_in_pool
+            if self._usable(key, rel, kind, seen, stamp) is None:
+                misses.append((key, rel, kind))
+        from mkdocs_coherence.core.parallel import load_in_pool
 
-        self._pending = read_in_pool(misses, limits)
+        self._pending = load_in_pool(misses, self.settings)
 
-    def _usable(self, key: str, rel: str, expect: bool, seen: int, stamp: list[int]) -> list | None:
+    def _usable(self, key: str, rel: str, kind: str | None, seen: int, stamp: list[int]) -> list | None:
         entry = self.entries.get(key)
         try:
-            if entry is None or entry[0] != rel or entry[1] is not expect or entry[2] != stamp:
+            if entry is None or entry[0] != rel or entry[1] != kind or entry[2] != stamp:
                 return None
             if max(stamp[1], stamp[2]) >= entry[3] - RACY_NS:  # changed near the read: compare contents
                 try:
-                    raw = _read_bytes(Path(key), self.limits_of())
+                    raw = _read_bytes(key, self.settings.limits)
                 except (OSError, ValueError):
                     return None
                 if _digest(raw) != entry[4]:
@@ -282,52 +238,60 @@ class SourceStore(SourceCache):
         except (TypeError, IndexError, AttributeError):  # an entry of another shape: a miss
             return None
 
-    def limits_of(self) -> Limits:
-        return Limits(*self.header["limits"])
+    def load(self, path: Path, rel: str, kind: str | None) -> Loaded:
+        """What `core.corpus.load_document` gives for this file, from the cache when it is unchanged."""
+        from mkdocs_coherence.core.corpus import bind_source, link_out, load_document
 
-    def read(self, path: Path, rel: str, *, expect_document: bool, limits: Limits = DEFAULT_LIMITS) -> Source:
         key = str(path)
-        source = self._from_pool(key, path, rel)
-        if source is None:
-            seen, stamp = self._stamps.pop(key, (None, None))
-            if stamp is None:
+        self.used.add(key)
+        result = self._from_pool(key, path, rel)
+        if result is None:
+            seen, stamp = self._stamps.pop(key, (None, []))
+            if stamp is None or (stamp == [] and os.path.islink(key)):  # a link: guarded, never kept
+                if not self.settings.inside(path):
+                    return link_out(rel)
+                self.reads += 1
+                self._store(key, None)
+                return load_document(path, rel, kind, self.settings)
+            if stamp == []:  # not prepared: look now
                 seen = time.time_ns()
                 try:
                     stamp = _stamp(os.stat(key))
                 except OSError:
                     stamp = None
-            entry = self._usable(key, rel, expect_document, seen, stamp) if stamp is not None else None
+            entry = self._usable(key, rel, kind, seen, stamp) if stamp is not None else None
             if entry is not None:
                 try:
-                    if _digest(entry[5].encode()) != entry[6]:
-                        raise ValueError("damaged entry")
-                    source = decode_source(entry[5], path, rel)
+                    result = decode(entry[5], path, rel)
                     self.hits += 1
-                except (ValueError, TypeError, AttributeError, RecursionError):
-                    source = None
-            if source is None:
+                except ValueError:
+                    result = None
+            if result is None:
                 self.reads += 1
-                source, entry = read_entry(key, rel, expect_document, limits)
+                result, entry = load_entry(key, rel, kind, self.settings)
                 self._store(key, entry)
-        self.used.add(key)  # (no Source is kept: a check keeps its documents, not every file's text)
-        return source
+        bind_source(result[0], self.settings)
+        return result
 
-    def _from_pool(self, key: str, path: Path, rel: str) -> Source | None:
-        """The pool's result for `key` when it read that file (results arrive in reading order)."""
+    def _from_pool(self, key: str, path: Path, rel: str) -> Loaded | None:
+        """The pool's result for `key` when it loaded that file (results arrive in order)."""
         pending = self._pending
         if pending is None or not pending.expects(key):
             return None
-        result = pending.take(key)
-        if result is None:  # the pool broke: read here instead
+        taken = pending.take(key)
+        if taken is None:  # the pool broke: load it here instead
             return None
-        source, entry = result
-        if source is None:  # sent as its cache entry: decoded as a cached file is
-            source = decode_source(entry[5], path, rel)
+        result, entry = taken
+        if result is None:  # sent as its cache entry: decoded as a cached file is
+            try:
+                result = decode(entry[5], path, rel)
+            except ValueError:
+                return None
         self.reads += 1
         self.pooled += 1
         self._stamps.pop(key, None)
         self._store(key, entry)
-        return source
+        return result
 
     def _store(self, key: str, entry: list | None) -> None:
         if self.folder is None:  # memory only (--no-cache): nothing to keep for a next run
@@ -359,9 +323,14 @@ class SourceStore(SourceCache):
             if shard is not None:
                 shard[key] = entry
         for number, entries in sorted(shards.items()):
-            _write_json(self.folder / f"{number:02d}.json", {"header": self.header, "entries": entries}, ".shard-",
-                        ignore=self.folder.parent)
+            text = json.dumps(entries, separators=(",", ":"))
+            _write_json(self.folder / f"{number:02d}.json",
+                        {"header": self.header, "digest": _digest(text.encode("utf-8")), "entries": text},
+                        ".shard-", ignore=self.root)
         self.dirty = set()
+        old = self.root / "sources-v1"  # ADR-0020's parsed files: superseded by this folder
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_json(file: Path, data: Any, prefix: str, ignore: Path | None = None) -> None:

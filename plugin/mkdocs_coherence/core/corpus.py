@@ -20,6 +20,7 @@ from mkdocs_coherence.core.config import Settings
 from mkdocs_coherence.core.findings import Finding
 from mkdocs_coherence.core.loader.discovery import MARKDOWN_SUFFIXES
 from mkdocs_coherence.core.loader.reading import SourceCache, read_source
+from mkdocs_coherence.core.loader.source import Source
 from mkdocs_coherence.core.model import Corpus, Document
 from mkdocs_coherence.core.schema import build_document
 from mkdocs_coherence.core.suggest import closest
@@ -257,15 +258,19 @@ def load_corpus(settings: Settings, paths: list[Path] | None = None, cache: Sour
         for unread in found.unread:  # never "clean" when a folder was not read (exit 2)
             corpus.findings.append(unread.finding)
             corpus.unreadable.append(unread.rel)
-    prepare = getattr(cache, "prepare", None)  # a SourceStore (core/cache.py) may read ahead in a pool
-    if prepare is not None:
-        prepare([(path, settings.relpath(path), kinds.of(path) is not None) for path in paths], settings.limits,
-                may_read=lambda path: not (os.path.islink(path) and not settings.inside(path)))
-    for path in paths:
+    jobs = [(path, settings.relpath(path), kinds.of(path)) for path in paths]
+    # A DocumentStore (core/cache.py, `coherence check`) keeps validated files between runs and
+    # may load the rest in a process pool; a SourceCache (`mkdocs serve`) keeps parsed files.
+    store = cache if hasattr(cache, "load") else None
+    if store is not None:
+        store.prepare(jobs)
+    for path, rel, kind in jobs:
         corpus.sources += 1
-        rel = settings.relpath(path)
         try:
-            document, findings, readable = load_document(path, rel, kinds.of(path), settings, cache=cache)
+            if store is not None:
+                document, findings, readable = store.load(path, rel, kind)
+            else:
+                document, findings, readable = load_document(path, rel, kind, settings, cache=cache)
         except Exception as error:  # one file must never stop the others from being checked
             where = traceback.extract_tb(error.__traceback__)[-1]
             document, readable = None, False
@@ -294,14 +299,28 @@ def load_document(path: Path, rel: str, kind: str | None, settings: Settings, *,
     not at all without it.
     """
     if raw is None and os.path.islink(path) and not settings.inside(path):
-        # A link out of the repository (to ~/.ssh, /etc, ...): never read, never published.
-        return None, [Finding("frontmatter-invalid", "is a symbolic link to a file outside the repository; it is not "
-                              "followed, read or published — copy the file into the repository instead", rel, None)], False
+        return link_out(rel)
     if raw is not None:
         source = read_source(path, rel, expect_document=kind is not None, raw=raw, limits=settings.limits)
     else:
         read = cache.read if cache is not None else read_source
         source = read(path, rel, expect_document=kind is not None, limits=settings.limits)
+    document, findings, readable = validate_source(source, path, kind, settings)
+    if raw is None or artifacts is not None:
+        bind_source(document, settings, artifacts)
+    return document, findings, readable
+
+
+def link_out(rel: str) -> tuple[None, list[Finding], bool]:
+    """A link out of the repository (to ~/.ssh, /etc, ...): never read, never published."""
+    return None, [Finding("frontmatter-invalid", "is a symbolic link to a file outside the repository; it is not "
+                          "followed, read or published — copy the file into the repository instead", rel, None)], False
+
+
+def validate_source(source: Source, path: Path, kind: str | None,
+                    settings: Settings) -> tuple[Document | None, list[Finding], bool]:
+    """One file as read to (document or None, findings, readable): what depends on this file
+    and the settings alone (a contract's `source` is bound apart: `bind_source`)."""
     if not source.readable:
         return None, source.findings, False
     kind = kind or source.kind_hint  # front-matter that did not parse still names its kind
@@ -312,9 +331,13 @@ def load_document(path: Path, rel: str, kind: str | None, settings: Settings, *,
     document, findings = build_document(source, kind, settings.gates, settings.catalogue, settings.reading)
     if document is not None:
         findings += _escaping_globs(document, settings)
-        if document.kind == "contract" and "source" in document.values and (raw is None or artifacts is not None):
-            bind_artifact(document, settings, artifacts)
     return document, source.findings + findings, True
+
+
+def bind_source(document: Document | None, settings: Settings, artifacts=None) -> None:
+    """Bind a contract to its `source` schema, if it names one (`bind_artifact`)."""
+    if document is not None and document.kind == "contract" and "source" in document.values:
+        bind_artifact(document, settings, artifacts)
 
 
 def bind_artifact(document: Document, settings: Settings, read=None) -> None:

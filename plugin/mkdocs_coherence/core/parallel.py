@@ -1,7 +1,7 @@
-"""Reading and parsing many files on the machine's cores: `coherence check` only (ADR-0020).
+"""Loading many files on the machine's cores: `coherence check` only (ADR-0020, ADR-0028).
 
-Above `THRESHOLD` files to read, a process pool reads and parses them in chunks while the
-check validates the chunks already read, in order. Never inside `mkdocs build` or `serve`:
+Above `THRESHOLD` files to load, a process pool reads, parses and validates them in chunks
+while the check takes the chunks already done, in order. Never inside `mkdocs build` or `serve`:
 the plugin does not ask for it. Where processes cannot be started (a sandbox, a platform
 without them) or a worker dies, the files are read in this process, with the same result.
 `COHERENCE_WORKERS=1` forces one process; `COHERENCE_WORKERS=N` sets the pool's size.
@@ -13,8 +13,7 @@ import os
 import sys
 from concurrent.futures import Future
 
-from mkdocs_coherence.core.loader.limits import Limits
-from mkdocs_coherence.core.loader.source import Source
+from mkdocs_coherence.core.config import Settings
 
 THRESHOLD = 1000  # fewer files than this are read faster than a pool starts and returns them
 WORKERS_ENV = "COHERENCE_WORKERS"
@@ -34,24 +33,24 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def _read_chunk(jobs: list[tuple[str, str, bool]], limits: Limits) -> list[tuple[Source | None, list | None]]:
-    """In a worker: (None, cache entry) for each file, or (the Source, None) when it cannot be
+def _load_chunk(jobs: list[tuple[str, str, str | None]], settings: Settings) -> list[tuple[tuple | None, list | None]]:
+    """In a worker: (None, cache entry) for each file, or (the result, None) when it cannot be
     cached; the parent decodes entries exactly as it decodes the disk cache's."""
-    from mkdocs_coherence.core.cache import read_entry
+    from mkdocs_coherence.core.cache import load_entry
 
     results = []
-    for key, rel, expect in jobs:
-        source, entry = read_entry(key, rel, expect, limits)
-        results.append((None, entry) if entry is not None else (source, None))
+    for key, rel, kind in jobs:
+        result, entry = load_entry(key, rel, kind, settings)
+        results.append((None, entry) if entry is not None else (result, None))
     return results
 
 
 class Pending:
     """The pool's results by file, taken as the check reaches each file."""
 
-    def __init__(self, executor, chunks: list[list[tuple[str, str, bool]]], limits: Limits) -> None:
+    def __init__(self, executor, chunks: list[list[tuple[str, str, str | None]]], settings: Settings) -> None:
         self.executor = executor
-        self.futures: list[Future] = [executor.submit(_read_chunk, chunk, limits) for chunk in chunks]
+        self.futures: list[Future] = [executor.submit(_load_chunk, chunk, settings) for chunk in chunks]
         self.where = {job[0]: (number, place) for number, chunk in enumerate(chunks) for place, job in enumerate(chunk)}
         self.results: dict[int, list] = {}
         self.left = [len(chunk) for chunk in chunks]  # results of each chunk not yet taken
@@ -60,8 +59,8 @@ class Pending:
     def expects(self, key: str) -> bool:
         return not self.broken and key in self.where
 
-    def take(self, key: str) -> tuple[Source | None, list | None] | None:
-        """(Source or None, entry or None) for `key`; None when the pool failed (read it here)."""
+    def take(self, key: str) -> tuple[tuple | None, list | None] | None:
+        """(result or None, entry or None) for `key`; None when the pool failed (read it here)."""
         number, place = self.where.pop(key)
         if number not in self.results:
             try:
@@ -83,8 +82,8 @@ class Pending:
             self.executor = None
 
 
-def read_in_pool(jobs: list[tuple[str, str, bool]], limits: Limits) -> Pending | None:
-    """Start reading `jobs` (key, rel, expect_document) in a pool; None when they are too few,
+def load_in_pool(jobs: list[tuple[str, str, str | None]], settings: Settings) -> Pending | None:
+    """Start loading `jobs` (key, rel, folder kind) in a pool; None when they are too few,
     one process is asked for, or processes cannot be started."""
     count = min(workers(), 32)
     if count < 2 or len(jobs) < THRESHOLD:
@@ -99,6 +98,6 @@ def read_in_pool(jobs: list[tuple[str, str, bool]], limits: Limits) -> Pending |
         method = os.environ.get("COHERENCE_POOL_START") or ("fork" if sys.platform.startswith("linux") else "spawn")
         executor = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method))
         size = max(50, len(jobs) // (count * 8))  # small chunks: the check validates the first ones early
-        return Pending(executor, [jobs[start:start + size] for start in range(0, len(jobs), size)], limits)
+        return Pending(executor, [jobs[start:start + size] for start in range(0, len(jobs), size)], settings)
     except (OSError, ImportError, NotImplementedError, ValueError, RuntimeError):
         return None

@@ -45,6 +45,9 @@ class Source:
     # `meta` is exactly what MkDocs' own front-matter parse gives (no key was rewritten), so the
     # plugin may hand it to MkDocs instead of letting MkDocs parse the block a second time.
     mkdocs_meta: bool = False
+    # Its reading looked at the other records of its folder (an ambiguous date, `date_order: auto`):
+    # what it says then depends on more than this file, so it is never kept between runs.
+    reads_folder: bool = False
 
     def problem(self, message: str, line: int | None = 1) -> None:
         self.findings.append(Finding("frontmatter-invalid", message, self.rel, line))

@@ -66,13 +66,19 @@ def _cache(project: Path) -> Path:
 def _entries(project: Path) -> dict[str, list]:
     entries = {}
     for shard in _cache(project).glob("*.json"):
-        entries.update(json.loads(json.loads(shard.read_text())["entries"]))
+        entries.update(_shard(shard)[1])
     return entries
+
+
+def _shard(file: Path) -> tuple[dict, dict]:
+    """(header line, entries): a shard is its header and digest on line 1, its entries on line 2."""
+    head, _, body = file.read_bytes().partition(b"\n")
+    return json.loads(head), json.loads(body)
 
 
 def _shard_of(project: Path, path: Path) -> Path:
     return next(shard for shard in _cache(project).glob("*.json")
-                if str(path) in json.loads(json.loads(shard.read_text())["entries"]))
+                if str(path) in _shard(shard)[1])
 
 
 def _same_warm_and_cold(project: Path) -> str:
@@ -130,18 +136,15 @@ def test_warm_check_equals_cold_check_after_edits_renames_deletions_and_a_damage
     # A damaged cache: entries that no longer match the shard's digest; an entry of a foreign
     # shape under a matching digest; then a truncated file.
     shard = _shard_of(project, intent)
-    data = json.loads(shard.read_text())
-    entries = json.loads(data["entries"])
-    data["entries"] = json.dumps(entries).replace("shopped", "shipped")
-    shard.write_text(json.dumps(data))
+    head, entries = _shard(shard)
+    shard.write_text(json.dumps(head) + "\n" + json.dumps(entries).replace("shopped", "shipped"))
     assert _report(project) == replaced
     shard = _shard_of(project, intent)
-    data = json.loads(shard.read_text())
-    entries = json.loads(data["entries"])
+    head, entries = _shard(shard)
     entries[str(intent)][5] = [True, [], ["intent", 7, None, "x", {}, [], False, None, [], None, [], False, False]]
-    data["entries"] = json.dumps(entries)
-    data["digest"] = hashlib.blake2b(data["entries"].encode(), digest_size=16).hexdigest()
-    shard.write_text(json.dumps(data))
+    body = json.dumps(entries).encode()
+    head["digest"] = hashlib.blake2b(body, digest_size=16).hexdigest()
+    shard.write_bytes(json.dumps(head).encode() + b"\n" + body)
     assert _report(project) == replaced
     shard.write_bytes(shard.read_bytes()[:100])
     assert _same_warm_and_cold(project) == replaced

@@ -186,12 +186,13 @@ class DocumentStore:
         self._stamps: dict[str, tuple[int, list[int] | None]] = {}  # from prepare(): (seen_ns, stamp; None: a link)
         self._pending = None  # the pool's ordered results (core/parallel.py), taken as they come
         for shard in range(SHARDS) if self.folder is not None else ():
-            try:
-                data = json.loads((self.folder / f"{shard:02d}.json").read_text(encoding="utf-8"))
-                text = data["entries"]
-                if data.get("header") != self.header or data.get("digest") != _digest(text.encode("utf-8")):
+            try:  # line 1: the header and the digest of line 2; line 2: the entries
+                with open(self.folder / f"{shard:02d}.json", "rb") as stream:
+                    head, body = stream.readline(), stream.read()
+                data = json.loads(head)
+                if data.get("header") != self.header or data.get("digest") != _digest(body):
                     continue
-                entries = json.loads(text)
+                entries = json.loads(body)
                 if type(entries) is dict:
                     self.entries.update((key, entry) for key, entry in entries.items()
                                         if type(key) is str and _shard(key) == shard)
@@ -323,10 +324,9 @@ class DocumentStore:
             if shard is not None:
                 shard[key] = entry
         for number, entries in sorted(shards.items()):
-            text = json.dumps(entries, separators=(",", ":"))
-            _write_json(self.folder / f"{number:02d}.json",
-                        {"header": self.header, "digest": _digest(text.encode("utf-8")), "entries": text},
-                        ".shard-", ignore=self.root)
+            body = json.dumps(entries, separators=(",", ":")).encode("utf-8")
+            head = json.dumps({"header": self.header, "digest": _digest(body)}, separators=(",", ":")).encode("utf-8")
+            _write_bytes(self.folder / f"{number:02d}.json", head + b"\n" + body, ".shard-", ignore=self.root)
         self.dirty = set()
         old = self.root / "sources-v1"  # ADR-0020's parsed files: superseded by this folder
         if old.is_dir():
@@ -334,6 +334,10 @@ class DocumentStore:
 
 
 def _write_json(file: Path, data: Any, prefix: str, ignore: Path | None = None) -> None:
+    _write_bytes(file, json.dumps(data, separators=(",", ":")).encode("utf-8"), prefix, ignore)
+
+
+def _write_bytes(file: Path, data: bytes, prefix: str, ignore: Path | None = None) -> None:
     """Atomically (a temporary file renamed over the old one): a reader sees the old or the new.
     `ignore`: the folder that gets the `.gitignore` (default: the file's own)."""
     temp = None
@@ -343,8 +347,8 @@ def _write_json(file: Path, data: Any, prefix: str, ignore: Path | None = None) 
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")  # never committed, even without .gitignore
         handle, temp = tempfile.mkstemp(dir=file.parent, prefix=prefix, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, separators=(",", ":"))
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temp, file)
         temp = None
     except OSError:

@@ -559,22 +559,31 @@ def build_document(source: Source, folder_kind: str | None, gates: dict,
         document.in_place = not source.has_frontmatter
         document.weighs_options = records_options(source.body)
     document.id = values.get("id", document.id)
-    document.id_line = positions.of("id")
     headings = scan_headings(source.body)
     document.sections = tuple(text for level, text in headings if level > 1)
     document.title = (values.get("title") or next((t for level, t in headings if level == 1), None)
                       or document.title)
     if "decision-makers" in values and "deciders" not in values:
         values["deciders"] = values["decision-makers"]
+    derive(document)
+    return document, findings
+
+
+def derive(document: Document) -> None:
+    """What a document's validated values and positions determine: its version, facts, waivers
+    and references. Validation ends with it; the check's cache (core/document_json.py) keeps
+    values and positions and derives the rest the same way."""
+    values, line_of = document.values, document.positions.of
+    document.id_line = line_of("id")
     if "version" in values:
         document.version = parse_version(values["version"])
     document.assumes = values.get("assumes", {})
     document.defines = values.get("defines", {})
     ignore = values.get("ignore")
-    document.waivers = [Waiver(w.rule, w.reason, w.until, positions.of("ignore", i))
+    document.waivers = [Waiver(w.rule, w.reason, w.until, line_of("ignore", i))
                         for i, w in enumerate(ignore)] if ignore else []
     # `superseded_by` is derived (from a MADR status line or an ADR's text), never written as a key.
-    references, line_of = document.references, positions.of
+    references = document.references
     for key in _REFERENCE_KEYS:
         if key not in values:
             continue
@@ -586,7 +595,6 @@ def build_document(source: Source, folder_kind: str | None, gates: dict,
                 line_of(key, index) or (line_of("status") if key == "superseded_by" else None),
                 stripped.endswith(".md") or "/" in target,
             ))
-    return document, findings
 
 
 def json_schema() -> dict:

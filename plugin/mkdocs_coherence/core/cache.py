@@ -121,9 +121,11 @@ def _read_bytes(path: str, limits: Limits) -> bytes:
 Loaded = tuple  # (Document or None, findings, readable): what `core.corpus.load_document` gives
 
 
-def load_entry(key: str, rel: str, kind: str | None, settings: Settings) -> tuple[Loaded, list | None]:
+def load_entry(key: str, rel: str, kind: str | None, settings: Settings,
+               keep: bool = True) -> tuple[Loaded, list | None]:
     """Read, parse and validate one file: (its result, its cache entry or None when it cannot be
-    kept). The entry: [rel, kind, stamp, seen_ns, content digest, the result as JSON values].
+    kept, or `keep` is false). The entry: [rel, kind, stamp, seen_ns, content digest, the result
+    as JSON values].
     A contract's `source` is not bound here (`core.corpus.bind_source`): that reads another file."""
     from mkdocs_coherence.core.corpus import validate_source
 
@@ -140,7 +142,7 @@ def load_entry(key: str, rel: str, kind: str | None, settings: Settings) -> tupl
                                settings), None
     source = read_source(path, rel, expect_document=expect, raw=raw, limits=settings.limits)
     result = validate_source(source, path, kind, settings)
-    if "*" in source.head or source.reads_folder:  # aliases share objects; a folder's records are other files
+    if not keep or "*" in source.head or source.reads_folder:  # aliases share objects; a folder's records are other files
         return result, None
     data = encode(*result)
     if data is None:
@@ -183,8 +185,15 @@ class DocumentStore:
         self.reads = 0  # files read, parsed and validated (the rest came from the cache)
         self.hits = 0  # files that came from the cache
         self.pooled = 0  # of `reads`, those done by the process pool
-        self._stamps: dict[str, tuple[int, list[int] | None]] = {}  # from prepare(): (seen_ns, stamp; None: a link)
+        self._looks: dict[str, list | None] = {}  # from prepare(): the usable entry (None: a miss or a link)
         self._pending = None  # the pool's ordered results (core/parallel.py), taken as they come
+        self._loaded = False
+
+    def _load_shards(self) -> None:
+        """Read the cache (once, when the check starts: the cycle collector is paused then)."""
+        if self._loaded:
+            return
+        self._loaded = True
         for shard in range(SHARDS) if self.folder is not None else ():
             try:  # line 1: the header and the digest of line 2; line 2: the entries
                 with open(self.folder / f"{shard:02d}.json", "rb") as stream:
@@ -201,8 +210,10 @@ class DocumentStore:
 
     def prepare(self, jobs: list[tuple[Path, str, str | None]]) -> None:
         """Before a check loads `jobs` (path, rel, folder kind) in order: look at each file once,
-        and have the ones the cache lacks read in a process pool when they are many."""
+        and have the ones the cache lacks loaded in a process pool when they are many."""
+        self._load_shards()
         misses = []
+        looks = self._looks
         for path, rel, kind in jobs:
             key = str(path)
             seen = time.time_ns()
@@ -211,15 +222,16 @@ class DocumentStore:
             except OSError:
                 continue
             if stat.S_ISLNK(status.st_mode):  # load() decides whether to follow it
-                self._stamps[key] = (seen, None)
+                looks[key] = None
                 continue
-            stamp = _stamp(status)
-            self._stamps[key] = (seen, stamp)
-            if self._usable(key, rel, kind, seen, stamp) is None:
+            entry = self._usable(key, rel, kind, seen, _stamp(status))
+            looks[key] = entry
+            if entry is None:
                 misses.append((key, rel, kind))
         from mkdocs_coherence.core.parallel import load_in_pool
 
-        self._pending = load_in_pool(misses, self.settings)
+        # Results travel as cache entries when there is a cache to fill, else as they are (pickled).
+        self._pending = load_in_pool(misses, self.settings, self.folder is not None)
 
     def _usable(self, key: str, rel: str, kind: str | None, seen: int, stamp: list[int]) -> list | None:
         entry = self.entries.get(key)
@@ -243,24 +255,24 @@ class DocumentStore:
         """What `core.corpus.load_document` gives for this file, from the cache when it is unchanged."""
         from mkdocs_coherence.core.corpus import bind_source, link_out, load_document
 
+        self._load_shards()
         key = str(path)
         self.used.add(key)
         result = self._from_pool(key, path, rel)
         if result is None:
-            seen, stamp = self._stamps.pop(key, (None, []))
-            if stamp is None or (stamp == [] and os.path.islink(key)):  # a link: guarded, never kept
-                if not self.settings.inside(path):
+            looked = key in self._looks
+            entry = self._looks.pop(key, None)
+            if entry is None and os.path.islink(key):
+                if not self.settings.inside(path):  # a link out of the repository: never read
                     return link_out(rel)
-                self.reads += 1
+                self.reads += 1  # a link in it: read, never kept (its stamps are its target's)
                 self._store(key, None)
                 return load_document(path, rel, kind, self.settings)
-            if stamp == []:  # not prepared: look now
-                seen = time.time_ns()
+            if not looked:  # not prepared: look now
                 try:
-                    stamp = _stamp(os.stat(key))
+                    entry = self._usable(key, rel, kind, time.time_ns(), _stamp(os.stat(key)))
                 except OSError:
-                    stamp = None
-            entry = self._usable(key, rel, kind, seen, stamp) if stamp is not None else None
+                    entry = None
             if entry is not None:
                 try:
                     result = decode(entry[5], path, rel)
@@ -269,7 +281,7 @@ class DocumentStore:
                     result = None
             if result is None:
                 self.reads += 1
-                result, entry = load_entry(key, rel, kind, self.settings)
+                result, entry = load_entry(key, rel, kind, self.settings, keep=self.folder is not None)
                 self._store(key, entry)
         bind_source(result[0], self.settings)
         return result
@@ -290,7 +302,7 @@ class DocumentStore:
                 return None
         self.reads += 1
         self.pooled += 1
-        self._stamps.pop(key, None)
+        self._looks.pop(key, None)
         self._store(key, entry)
         return result
 
@@ -312,6 +324,8 @@ class DocumentStore:
     def save(self) -> None:
         """Write the shards that changed, pruned of files that no longer exist."""
         self.close()
+        if not self._loaded:  # nothing was checked with this store
+            return
         for key in [key for key in self.entries if key not in self.used]:
             if not os.path.lexists(key):  # kept for another configuration while the file exists
                 del self.entries[key]

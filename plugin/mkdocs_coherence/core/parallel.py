@@ -33,14 +33,16 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def _load_chunk(jobs: list[tuple[str, str, str | None]], settings: Settings) -> list[tuple[tuple | None, list | None]]:
-    """In a worker: (None, cache entry) for each file, or (the result, None) when it cannot be
-    cached; the parent decodes entries exactly as it decodes the disk cache's."""
+def _load_chunk(jobs: list[tuple[str, str, str | None]], settings: Settings,
+                keep: bool) -> list[tuple[tuple | None, list | None]]:
+    """In a worker: (None, cache entry) for each file when `keep`, or (the result, None) when it
+    cannot be cached or there is no cache to fill; the parent decodes entries exactly as it
+    decodes the disk cache's."""
     from mkdocs_coherence.core.cache import load_entry
 
     results = []
     for key, rel, kind in jobs:
-        result, entry = load_entry(key, rel, kind, settings)
+        result, entry = load_entry(key, rel, kind, settings, keep)
         results.append((None, entry) if entry is not None else (result, None))
     return results
 
@@ -48,9 +50,10 @@ def _load_chunk(jobs: list[tuple[str, str, str | None]], settings: Settings) -> 
 class Pending:
     """The pool's results by file, taken as the check reaches each file."""
 
-    def __init__(self, executor, chunks: list[list[tuple[str, str, str | None]]], settings: Settings) -> None:
+    def __init__(self, executor, chunks: list[list[tuple[str, str, str | None]]], settings: Settings,
+                 keep: bool) -> None:
         self.executor = executor
-        self.futures: list[Future] = [executor.submit(_load_chunk, chunk, settings) for chunk in chunks]
+        self.futures: list[Future] = [executor.submit(_load_chunk, chunk, settings, keep) for chunk in chunks]
         self.where = {job[0]: (number, place) for number, chunk in enumerate(chunks) for place, job in enumerate(chunk)}
         self.results: dict[int, list] = {}
         self.left = [len(chunk) for chunk in chunks]  # results of each chunk not yet taken
@@ -82,7 +85,7 @@ class Pending:
             self.executor = None
 
 
-def load_in_pool(jobs: list[tuple[str, str, str | None]], settings: Settings) -> Pending | None:
+def load_in_pool(jobs: list[tuple[str, str, str | None]], settings: Settings, keep: bool = True) -> Pending | None:
     """Start loading `jobs` (key, rel, folder kind) in a pool; None when they are too few,
     one process is asked for, or processes cannot be started."""
     count = min(workers(), 32)
@@ -98,6 +101,7 @@ def load_in_pool(jobs: list[tuple[str, str, str | None]], settings: Settings) ->
         method = os.environ.get("COHERENCE_POOL_START") or ("fork" if sys.platform.startswith("linux") else "spawn")
         executor = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method))
         size = max(50, len(jobs) // (count * 8))  # small chunks: the check validates the first ones early
-        return Pending(executor, [jobs[start:start + size] for start in range(0, len(jobs), size)], settings)
+        return Pending(executor, [jobs[start:start + size] for start in range(0, len(jobs), size)], settings,
+                       keep)
     except (OSError, ImportError, NotImplementedError, ValueError, RuntimeError):
         return None

@@ -5,7 +5,9 @@
 `run.py` times whole processes, whose start-up and the machine's scatter blur a few percent;
 here each part runs five times in one process and the fastest run counts: the floor (walk,
 read, C-loader parse of the front-matter), then discovery, loading and validating, the
-graph, the rules, and the whole check. Prints a Markdown table with each part's share of
+graph, the rules, and the whole check; then, with the cache of validated documents that
+`coherence check` keeps between runs (ADR-0028), loading from it and the whole warm check.
+Prints a Markdown table with each part's share of
 the floor. The corpus is `corpus.py`'s, as in `run.py`.
 """
 
@@ -21,6 +23,7 @@ from pathlib import Path
 from mkdocs_coherence.core.config import read_mkdocs_yml
 from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import _run_rules, check
+from mkdocs_coherence.core.cache import DocumentStore
 from mkdocs_coherence.core.corpus import discover, load_corpus
 from mkdocs_coherence.core.graph import build_graph
 from mkdocs_coherence.rules import Context
@@ -51,6 +54,13 @@ def measure(root: Path) -> dict[str, float]:
             graph = timed("graph", lambda: build_graph(corpus))
             timed("rules", lambda: _run_rules(Context(corpus, graph, settings, date.today())))
             timed("whole check", lambda: check(settings))
+        folder = root / ".cache" / "coherence"
+        store = DocumentStore(folder, settings)
+        check(settings, cache=store)
+        store.save()
+        for _ in range(RUNS):
+            timed("load from the cache (warm)", lambda: load_corpus(settings, cache=DocumentStore(folder, settings)))
+            timed("whole check, warm", lambda: check(settings, cache=DocumentStore(folder, settings)))
     finally:
         gc.enable()
     return best

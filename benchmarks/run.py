@@ -4,6 +4,7 @@
     python benchmarks/run.py --quick    # 1,000 documents only
     python benchmarks/run.py --full     # adds 100,000 documents for `coherence check`
     python benchmarks/run.py --only check --full   # one scenario
+    python benchmarks/run.py --only check --sizes 100000 --corpus tidy   # one size
 
 Scenarios (each timed in a fresh subprocess, alternating with its baseline; times are medians of
 --repeat runs, the ratio the median of the runs' ratios; peak RSS of that process):
@@ -169,10 +170,13 @@ def main() -> None:
     parser.add_argument("--corpus", choices=("tidy", "findings", "both"), default="both",
                         help="tidy: 2%% of documents with findings; findings: about 15%%")
     parser.add_argument("--workers", type=int, default=2, help="processes for the cold check on cores (default 2)")
+    parser.add_argument("--sizes", type=int, nargs="+", help="these corpus sizes only (e.g. --sizes 100000)")
     args = parser.parse_args()
     kinds = {"tidy": [False], "findings": [True], "both": [False, True]}[args.corpus]
     sizes = [1000] if args.quick else [1000, 10000]
     check_sizes = sizes + ([100000] if args.full else [])
+    if args.sizes:
+        sizes = check_sizes = args.sizes
     rows = []
     compile_package()
     with tempfile.TemporaryDirectory() as folder:

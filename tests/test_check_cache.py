@@ -278,3 +278,20 @@ def test_a_spawned_pool_as_on_macos_and_windows_gives_the_same_report(big, tmp_p
     spawned = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert "Traceback" not in spawned.stderr, spawned.stderr
     assert spawned.stdout == alone.stdout and json.loads(alone.stdout)["summary"]["documents"] > 1200
+
+
+def test_a_setting_validation_reads_makes_every_file_validated_again(tmp_path):
+    """The words a team's records use (`statuses`), the risk tiers (`gates`): validation depends
+    on them, so a warm check after changing them is the cold check of the new settings."""
+    project = _tree(tmp_path / "project")
+    write_tree(project, {"decisions/0300-shipped-word.md": "# 300. Use queues\n\nDate: 2026-01-05\n\n## Status\n\n"
+                                                            "Ratified\n\n## Decision\n\nQueues.\n"})
+    before = _same_warm_and_cold(project)
+    assert "'Ratified' is none of a decision's statuses" in before
+    config = project / "mkdocs.yml"
+    text = config.read_text()
+    assert "  - coherence:\n" in text
+    config.write_text(text.replace("  - coherence:\n", "  - coherence:\n      statuses: {ratified: accepted}\n", 1))
+    after = _report(project)  # the cache of the old settings is there
+    assert after == _report(project, "--no-cache")
+    assert "Ratified" not in after and after != before

@@ -99,12 +99,17 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--dump", type=Path, help="write the cProfile stats there (pstats format)")
     parser.add_argument("--one-entry", action="store_true", help="name only the overview in nav (one entry)")
+    parser.add_argument("--prune", action="store_true", help="mkdocs-material's navigation.prune feature")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         root = write_corpus(Path(folder) / "corpus", args.documents, theme=args.theme, plugin=not args.plain,
                             findings=not args.tidy)
         site = Path(folder) / "site"
+        if args.prune:
+            config = root / "mkdocs.yml"
+            config.write_text(config.read_text().replace("theme: material\n", "theme:\n  name: material\n"
+                                                                             "  features: [navigation.prune]\n"))
         if args.one_entry:
             config = root / "mkdocs.yml"
             config.write_text(config.read_text().replace("  - index.md\n", "  - index.md\n  - Coherence: coherence/index.md\n"))

@@ -121,6 +121,18 @@ def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str,
     links (`link`, `href`) are relative to the page's URL; Markdown links (`page`, `src`) to its
     source, as MkDocs resolves them. `html` keeps a block of HTML out of the Markdown."""
     out = {}
+    badges: dict[str, Markup] = {}
+
+    def status_badge(document) -> Markup:
+        """What the `status` macro of `_macros.md` prints, made once per status: a catalogue
+        prints one per consumer row."""
+        status = model.status(document)
+        if status not in badges:
+            shown = markdown_text(status)
+            badges[status] = Markup(f'<span class="coherence-badge coherence-status coherence-status--{shown}">'
+                                    f"{shown}</span>")
+        return badges[status]
+
     for spec in PAGES:
         here = page_urls[spec.name]
         hrefs: dict[str, Markup] = {}  # a document is linked from many rows of one page
@@ -161,6 +173,7 @@ def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str,
 
         blocks = HtmlBlocks()
         context = {
+            "status_badge": status_badge,
             "m": model, "link": link, "href": href, "page": page, "src": src,
             "html": blocks, "pages": PAGES, "assets": assets, "RULES": RULES, "TIERS": TIERS,
             "category": category, "tier_of": tier_of, "what_to_do": what_to_do, "stats": graph_stats or {},

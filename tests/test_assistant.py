@@ -154,3 +154,32 @@ def test_llms_txt_of_a_clean_project_has_no_conflict_section(tmp_path):
         "docs/contracts/api.md": "---\nversion: 1.0.0\nstatus: active\n---\n# API\n"})
     llms = project(tree).llms_txt()
     assert "## Open conflicts" not in llms and "- api: API: active; " in llms
+
+
+def test_a_crowded_area_lists_thirty_others_once_each_and_counts_the_rest(tmp_path):
+    """Forty in-flight intents share an area and a contract (half of them also another area):
+    each bundle lists the first thirty others by id with every way they meet, says how many
+    more, and lists none of them again under other links."""
+    files = {
+        "mkdocs.yml": "site_name: t\nplugins: [coherence]\n", "docs/index.md": "# t\n",
+        "docs/contracts/api.md": "---\nversion: 1.0.0\nstatus: active\n---\n# API\n",
+        "docs/contracts/lone.md": "---\nversion: 1.0.0\nstatus: active\n---\n# Lone\n",
+    }
+    for n in range(40):
+        area = "[busy, quiet]" if n % 2 else "[busy]"
+        files[f"docs/intents/i{n:02d}.md"] = (f"---\nstatus: active\ngoal: speed\nuses: [api@1]\narea: {area}\n"
+                                              f"depends_on: [i{(n + 35) % 40:02d}]\n---\n# I {n}\n")
+    files["docs/intents/i05.md"] = "---\nstatus: active\ngoal: speed\nuses: [lone@1]\narea: [quiet]\n---\n# I 5\n"
+    tree = write_tree(tmp_path, files)
+    example = project(tree)
+    flight = section(example.context("i00"), "Other work in flight on the same contracts and areas")
+    listed = [line.split("`")[1] for line in flight.splitlines() if line.startswith("- `")]
+    assert listed == [f"i{n:02d}" for n in range(1, 32) if n != 5][:30]  # by id, not itself
+    assert "- `i01` — I 1 (intent, active, `docs/intents/i01.md`), goal speed: area busy; uses api" in flight
+    assert "- and 8 more" in flight  # 38 others: i05 shares nothing with i00
+    links = section(example.context("i00"), "Other links")
+    assert "`i35`" not in links  # beyond the thirty listed, still work in flight: not repeated
+    quiet = section(example.context("i05"), "Other work in flight on the same contracts and areas")
+    assert "- `i01` — I 1 (intent, active, `docs/intents/i01.md`), goal speed: area quiet" in quiet
+    assert "more" not in quiet  # 20 intents in the quiet area, i05 one of them
+    assert "- `i39`" in quiet and "- `i05`" not in quiet

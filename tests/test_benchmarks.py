@@ -51,3 +51,14 @@ def test_check_cpu_times_the_cache_and_the_pool_beside_the_floor():
                           "cold check, 2 processes (pool, no cache)", "warm check after one edit"]
     assert rows["floor: read + C-loader parse"][2] == "1.00×"
     assert all(re.fullmatch(r"\d+\.\d{2} s", row[1]) for row in rows.values())
+
+
+def test_profile_build_times_each_event_of_the_plugin_and_a_rebuild():
+    out = _run("profile_build.py", "--documents", "30", "--theme", "mkdocs", "--repeat", "1")
+    times = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith("  ")}
+    assert {"on_files", "on_page_content", "on_post_page"} <= set(times)
+    assert all(re.fullmatch(r"\d+\.\d{3}", row[-2]) for row in times.values())
+    assert float(times["on_files"][-2]) > 0  # the check ran inside the build
+    rebuilt = _run("profile_build.py", "--documents", "30", "--theme", "mkdocs", "--repeat", "1", "--rebuild",
+                   "--dirty")
+    assert re.search(r"^rebuilds: \d+\.\d\d s; best", rebuilt, re.M)

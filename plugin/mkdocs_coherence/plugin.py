@@ -156,7 +156,9 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
     @event_priority(100)  # first: a minifier (default priority) must not strip the marker before
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         panel = self.placed.pop(page.file.abs_src_path, None)
-        return output.replace(self.marker, panel, 1) if panel is not None else output
+        if panel is None:  # a generated page's blocks kept out of the search index go in now (ADR-0027)
+            return self.published.finish_output(page.file, output) if self.published else output
+        return output.replace(self.marker, panel, 1)
 
     def _panel_html(self, document: Document, page_url: str) -> str:
         relative = lambda url: get_relative_url(url, page_url)  # noqa: E731

@@ -82,7 +82,7 @@ def collect(files: Files, config: MkDocsConfig, settings: Settings,
 def with_nav_section(nav: Navigation, published: Published | None) -> Navigation:
     """on_nav: a nav that a plugin built after on_config (literate-nav's SUMMARY.md, awesome-nav's
     .nav.yml) gets the Coherence section appended, unless it lists a generated page itself."""
-    ours = [file for file, _ in published.pages.values()] if published else []
+    ours = [file for file, *_ in published.pages.values()] if published else []
     listed = {page.file.src_uri for page in nav.pages}
     if not ours or any(file.src_uri in listed for file in ours):
         return nav
@@ -116,13 +116,23 @@ class Published:
     generated pages, whose HTML blocks go in once MkDocs has converted their Markdown."""
 
     context_urls: dict[str, str] = field(default_factory=dict)  # id -> URL relative to the site root
-    pages: dict[str, tuple[File, HtmlBlocks]] = field(default_factory=dict)  # src_uri -> (file, blocks)
+    # src_uri -> (file, its HTML blocks, whether they are in the content the search plugins index)
+    pages: dict[str, tuple[File, HtmlBlocks, bool]] = field(default_factory=dict)
     writer: BackgroundWriter = field(default_factory=BackgroundWriter)  # writes the PublishedFiles
 
     def finish_page(self, file: File, html: str) -> str:
-        """The HTML of a converted page, with a generated page's HTML blocks put in."""
+        """The HTML of a converted page, with a generated page's HTML blocks put in, or for a
+        page kept out of the search index, their places marked (`finish_output` fills them)."""
         generated = self.pages.get(file.src_uri)
-        return generated[1].inject(html) if generated is not None and generated[0] is file else html
+        if generated is None or generated[0] is not file:
+            return html
+        return generated[1].inject(html) if generated[2] else generated[1].mark(html)
+
+    def finish_output(self, file: File, output: str) -> str:
+        """The final HTML of a page, with the HTML blocks `finish_page` only marked put in."""
+        generated = self.pages.get(file.src_uri)
+        return generated[1].fill(output) if generated is not None and generated[0] is file and not generated[2] \
+            else output
 
 
 def generate(config: MkDocsConfig, files: Files, report: Report, pages: dict[str, File],
@@ -158,8 +168,9 @@ def generate(config: MkDocsConfig, files: Files, report: Report, pages: dict[str
     page_files = {spec.name: made(File, page_uri(spec.name), "") for spec in PAGES}
     rendered = render_pages(model, markdown_environment(config.theme.dirs), {n: f.url for n, f in page_files.items()},
                             {n: f.src_uri for n, f in page_files.items()}, generated.assets)
+    searchable = {spec.name: spec.searchable for spec in PAGES}
     for name, file in page_files.items():
         file.content_string = rendered[name].markdown
-        published.pages[file.src_uri] = (file, rendered[name].html)
+        published.pages[file.src_uri] = (file, rendered[name].html, searchable[name])
         add(file)
     return published

@@ -8,6 +8,7 @@ Plain Markdown with no links into the site, so it reads the same anywhere.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -183,6 +184,49 @@ class ContextBundles:
                                     and _in_flight(self.report, graph.index[e.source])})
         return cache[target]
 
+    def _work_in_flight(self, document_id: str, targets: list[str],
+                areas: list) -> tuple[list[tuple[str, set[str]]], int, list[frozenset[str]]]:
+        """The first MAX_LISTED in-flight intents (by id) other than `document_id` that use or
+        change one of `targets` or share one of `areas`, each with how; how many there are in
+        all; the sets of ids whose union they are (`document_id` may be in them). Every intent of a busy area (or every consumer of a hub) shows the same few
+        thousand others: they are merged from lists sorted once, and counted as a union of sets
+        kept per list, never gathered again per bundle."""
+        sources = [(f"contract {target}", self._flight_of_target(target)) for target in targets]
+        sources += [(f"area {area}", self._flight_of_area(area)) for area in areas]
+        shown: list[tuple[str, set[str]]] = []
+        for intent_id, how in heapq.merge(*(entries for _, (entries, _) in sources)):
+            if intent_id == document_id:
+                continue
+            if shown and shown[-1][0] == intent_id:
+                shown[-1][1].add(how)
+            elif len(shown) < MAX_LISTED:
+                shown.append((intent_id, {how}))
+            else:
+                break
+        ids = [ids for _, (_, ids) in sources]
+        counts = self.__dict__.setdefault("_flight_counts", {})  # sources -> how many intents in all
+        key = frozenset(name for name, _ in sources)
+        if key not in counts:
+            counts[key] = len(set().union(*ids)) if len(ids) > 1 else len(ids[0]) if ids else 0
+        return shown, counts[key] - any(document_id in each for each in ids), ids
+
+    def _flight_of_target(self, target: str) -> tuple[list[tuple[str, str]], frozenset[str]]:
+        """(sorted (intent id, how) of the in-flight intents on `target`, their ids), once per target."""
+        cache = self.__dict__.setdefault("_flight_targets", {})
+        if target not in cache:
+            entries = [(intent_id, f"{how} {target}") for intent_id, how in self._in_flight_on(target)]
+            cache[target] = (entries, frozenset(intent_id for intent_id, _ in entries))
+        return cache[target]
+
+    def _flight_of_area(self, area) -> tuple[list[tuple[str, str]], frozenset[str]]:
+        """The same for the in-flight intents of `area`, once per area."""
+        cache = self.__dict__.setdefault("_flight_areas", {})
+        how = f"area {area}"
+        if how not in cache:
+            ids = self._area_intents().get(str(area), [])
+            cache[how] = ([(intent_id, how) for intent_id in ids], frozenset(ids))
+        return cache[how]
+
     def _area_intents(self) -> dict[str, list[str]]:
         if not hasattr(self, "_areas"):
             areas: dict[str, list[str]] = {}
@@ -352,25 +396,17 @@ class ContextBundles:
                                     "the pending proposals"))
 
         # Other work in flight on the same contracts and areas.
-        flight: dict[str, set[str]] = {}
         targets = sorted(contracts) if document.kind != "contract" else [document.id]
-        for target in targets:
-            for intent_id, how in self._in_flight_on(target):
-                if intent_id != document.id:
-                    flight.setdefault(intent_id, set()).add(f"{how} {target}")
-        if document.kind == "intent":
-            for area in _as_list(document.values.get("area")):
-                for intent_id in self._area_intents().get(str(area), ()):
-                    if intent_id != document.id:
-                        flight.setdefault(intent_id, set()).add(f"area {area}")
-        if flight:
+        areas = _as_list(document.values.get("area")) if document.kind == "intent" else []
+        flight, total, in_flight = self._work_in_flight(document.id, targets, areas)
+        if total:
             lines = ["## Other work in flight on the same contracts and areas", ""]
-            for intent_id in sorted(flight)[:MAX_LISTED]:
+            for intent_id, hows in flight:
                 other = index[intent_id]
                 goal_text = f", goal {text(other.values['goal'])}" if other.values.get("goal") else ""
-                lines.append(f"- {self._other(other)}{goal_text}: {text('; '.join(sorted(flight[intent_id])))}")
-            if len(flight) > MAX_LISTED:
-                lines.append(f"- and {len(flight) - MAX_LISTED} more")
+                lines.append(f"- {self._other(other)}{goal_text}: {text('; '.join(sorted(hows)))}")
+            if total > MAX_LISTED:
+                lines.append(f"- and {total - MAX_LISTED} more")
             sections.append(Section("flight", lines + [""], 3, "the other work in flight"))
 
         # Who relies on it, and the range each pins.
@@ -393,9 +429,13 @@ class ContextBundles:
                 sections.append(Section("consumers", lines + [""], 5, "the consumers and their ranges"))
 
         # Every other link, both ways, so nothing around it is missing.
-        covered = set(contracts) | set(decisions) | set(flight)
-        others = [(f"{edge.type} →", edge.target) for edge in out_edges if edge.target not in covered]
-        others += [(f"← {edge.type}", edge.source) for edge in in_edges if edge.source not in covered]
+        covered = set(contracts) | set(decisions)
+
+        def shown(other_id: str) -> bool:  # in a section above
+            return other_id in covered or (other_id != document.id and any(other_id in ids for ids in in_flight))
+
+        others = [(f"{edge.type} →", edge.target) for edge in out_edges if not shown(edge.target)]
+        others += [(f"← {edge.type}", edge.source) for edge in in_edges if not shown(edge.source)]
         lines = ["## Other links", ""]
         if not others:
             lines += ["None.", ""]

@@ -64,8 +64,27 @@ class HtmlBlocks:
         """The converted page with each placeholder paragraph replaced by its HTML."""
         if not self.blocks:
             return html
-        return re.sub(f"<p>(coherencehtml{self.nonce}n[0-9]+)</p>|(coherencehtml{self.nonce}n[0-9]+)",
-                      lambda m: self.blocks.get(m.group(1) or m.group(2), m.group(0)), html)
+        return self._placeholders().sub(lambda m: self.blocks.get(m.group(1) or m.group(2), m.group(0)), html)
+
+    def mark(self, html: str) -> str:
+        """The converted page with each placeholder paragraph replaced by a comment that `fill`
+        replaces with its HTML: the page's content carries the blocks' places but not their
+        HTML, so the search plugins (and any plugin that parses page.content) skip them."""
+        if not self.blocks:
+            return html
+        return self._placeholders().sub(
+            lambda m: f"<!--{m.group(1) or m.group(2)}-->" if (m.group(1) or m.group(2)) in self.blocks else m.group(0),
+            html)
+
+    def fill(self, output: str) -> str:
+        """The page's final HTML with each comment `mark` left replaced by its block."""
+        if not self.blocks or f"<!--coherencehtml{self.nonce}n" not in output:
+            return output
+        return re.sub(f"<!--(coherencehtml{self.nonce}n[0-9]+)-->", lambda m: self.blocks.get(m.group(1), m.group(0)),
+                      output)
+
+    def _placeholders(self) -> re.Pattern:
+        return re.compile(f"<p>(coherencehtml{self.nonce}n[0-9]+)</p>|(coherencehtml{self.nonce}n[0-9]+)")
 
 
 @dataclass
@@ -78,13 +97,17 @@ class GeneratedPage:
 class PageSpec:
     name: str  # template and file stem
     title: str
+    # Whether the page's HTML blocks are in its content, where the search plugins index them.
+    # The listings of documents (each with its own page) are not: their blocks go in after the
+    # search plugins parsed the page (ADR-0027); the findings on conflicts and stale stay.
+    searchable: bool = True
 
 
 PAGES = (
-    PageSpec("index", "Overview"),
-    PageSpec("decisions", "Decision log"),
-    PageSpec("intents", "Intent board"),
-    PageSpec("contracts", "Contract catalogue"),
+    PageSpec("index", "Overview", searchable=False),
+    PageSpec("decisions", "Decision log", searchable=False),
+    PageSpec("intents", "Intent board", searchable=False),
+    PageSpec("contracts", "Contract catalogue", searchable=False),
     PageSpec("conflicts", "Conflicts"),
     PageSpec("stale", "Stale context"),
     PageSpec("graph", "Graph"),
@@ -98,6 +121,18 @@ def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str,
     links (`link`, `href`) are relative to the page's URL; Markdown links (`page`, `src`) to its
     source, as MkDocs resolves them. `html` keeps a block of HTML out of the Markdown."""
     out = {}
+    badges: dict[str, Markup] = {}
+
+    def status_badge(document) -> Markup:
+        """What the `status` macro of `_macros.md` prints, made once per status: a catalogue
+        prints one per consumer row."""
+        status = model.status(document)
+        if status not in badges:
+            shown = markdown_text(status)
+            badges[status] = Markup(f'<span class="coherence-badge coherence-status coherence-status--{shown}">'
+                                    f"{shown}</span>")
+        return badges[status]
+
     for spec in PAGES:
         here = page_urls[spec.name]
         hrefs: dict[str, Markup] = {}  # a document is linked from many rows of one page
@@ -138,6 +173,7 @@ def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str,
 
         blocks = HtmlBlocks()
         context = {
+            "status_badge": status_badge,
             "m": model, "link": link, "href": href, "page": page, "src": src,
             "html": blocks, "pages": PAGES, "assets": assets, "RULES": RULES, "TIERS": TIERS,
             "category": category, "tier_of": tier_of, "what_to_do": what_to_do, "stats": graph_stats or {},

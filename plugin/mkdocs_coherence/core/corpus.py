@@ -13,7 +13,7 @@ import stat
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from mkdocs_coherence.core.adr_formats import is_decision_record
 from mkdocs_coherence.core.config import Settings
@@ -24,6 +24,9 @@ from mkdocs_coherence.core.loader.source import Source
 from mkdocs_coherence.core.model import Corpus, Document
 from mkdocs_coherence.core.schema import build_document
 from mkdocs_coherence.core.suggest import closest
+
+if TYPE_CHECKING:  # (core/cache.py imports this module)
+    from mkdocs_coherence.core.cache import DocumentStore
 
 
 class FolderKinds:
@@ -247,8 +250,10 @@ def _config_line(settings: Settings, folder: Path) -> int | None:
     return None
 
 
-def load_corpus(settings: Settings, paths: list[Path] | None = None, cache: SourceCache | None = None) -> Corpus:
-    """Read and validate every file; with `cache`, unchanged files are not read again."""
+def load_corpus(settings: Settings, paths: list[Path] | None = None,
+                cache: SourceCache | DocumentStore | None = None) -> Corpus:
+    """Read and validate every file; with `cache`, unchanged files are not read again (a
+    DocumentStore: nor validated again)."""
     kinds = FolderKinds(settings.folders)
     corpus = Corpus()
     whole_tree = paths is None

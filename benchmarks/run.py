@@ -59,7 +59,7 @@ CHECK = r"""
 from mkdocs_coherence.core.config import read_mkdocs_yml
 from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
-check(read_mkdocs_yml(ROOT + "/mkdocs.yml", RULES))
+check(read_mkdocs_yml(ROOT + "/mkdocs.yml", RULES), freeze=True)  # as `coherence check` runs it
 """
 
 # The CLI's check with its DocumentStore: WORKERS processes may read; CACHE: the cache on disk;
@@ -76,7 +76,7 @@ from mkdocs_coherence.check import check
 from mkdocs_coherence.core.cache import DocumentStore
 settings = read_mkdocs_yml(ROOT + "/mkdocs.yml", RULES)
 store = DocumentStore(settings.config_dir / ".cache" / "coherence" if CACHE else None, settings)
-check(settings, cache=store)
+check(settings, cache=store, freeze=True)  # as `coherence check` runs it
 store.save()
 """
 

@@ -12,7 +12,7 @@ from mkdocs_coherence.rules.catalogue import RULES
 from mkdocs_coherence.check import check
 from mkdocs_coherence.core.loader.limits import Limits
 from mkdocs_coherence.cli.output import render
-from conftest import check_json, mkdocs_serve, run_cli, wait_for
+from conftest import check_json, mkdocs_serve, run_cli, wait_for, write_tree
 
 GOOD = "---\nkind: intent\nstatus: active\nowners: [web]\nsuccess: [{metric: m, target: '>= 1'}]\n---\n# Checkout\n"
 BROKEN = "---\nkind: intent\nstatus: active\nowners: [web\n---\n# Checkout\n"
@@ -153,3 +153,36 @@ def test_front_matter_nested_100000_deep_is_a_finding_not_a_crash(site, opening,
     assert code == 1
     [finding] = [f for f in report["findings"] if f["path"] == "docs/intents/deep.md"]
     assert finding["rule"] == "frontmatter-invalid" and "levels deep" in finding["message"]
+
+
+def test_the_collector_resumes_after_a_check_and_only_a_freezing_caller_freezes(tmp_path):
+    """The check pauses the cycle collector and restores it, also on error; with `freeze` (the
+    CLI, whose process ends with the check) what it built is frozen before the collector
+    resumes, so its first passes do not walk every object the check made."""
+    import gc
+
+    from mkdocs_coherence.check import check
+    from mkdocs_coherence.core.config import read_mkdocs_yml
+    from mkdocs_coherence.rules.catalogue import RULES
+
+    project = write_tree(tmp_path / "p", {"mkdocs.yml": "site_name: t\nplugins: [coherence]\n",
+                                          "docs/intents/a.md": "---\nstatus: active\n---\n# A\n"})
+    settings = read_mkdocs_yml(project / "mkdocs.yml", RULES)
+    gc.unfreeze()
+    try:
+        assert gc.isenabled()
+        check(settings)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        report = check(settings, freeze=True)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        assert report.corpus.documents[0].id == "a"
+        gc.unfreeze()
+
+        def broken(ctx):
+            raise KeyError("x")
+        gc.disable()  # a caller that paused it itself (the plugin) keeps it paused
+        check(settings, freeze=True, extra_rules=[("custom", broken)])
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -110,9 +110,9 @@ class CoherencePlugin(BasePlugin[CoherenceConfig]):
             self.source_url = source_link(config.repo_url)
             if isinstance(config.extra.get("status"), dict):  # set by publish.configure unless the user's is odd
                 config.extra["status"].update(self.marks.titles())
+            self.heap.freeze()  # before the collector resumes, whose first passes would walk all of it
         if self.dirty:
             self._rebuild_changed_panels(files)
-        self.heap.freeze()
         return files
 
     @event_priority(-110)  # last: after the plugins that build the nav themselves (literate-nav, awesome-nav)

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(problem)
     store = document_store(settings, args.no_cache)
     try:
-        report = check(settings, cache=store)
+        report = check(settings, cache=store, freeze=True)  # this process ends with the check
     finally:
         store.save()  # and stops the pool, if one was started
     if args.new_only:

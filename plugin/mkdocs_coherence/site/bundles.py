@@ -174,23 +174,14 @@ class ContextBundles:
             self._questions = questions
         return self._questions
 
-    def _in_flight_on(self, target: str) -> list[tuple[str, str]]:
-        """(intent id, how) of in-flight intents that use or change `target`, built once per target."""
-        cache = self.__dict__.setdefault("_flight", {})
-        if target not in cache:
-            graph = self.report.graph
-            cache[target] = sorted({(e.source, e.type) for e in graph.in_edges(target)
-                                    if e.type in ("uses", "changes") and e.source in graph.index
-                                    and _in_flight(self.report, graph.index[e.source])})
-        return cache[target]
-
     def _work_in_flight(self, document_id: str, targets: list[str],
                 areas: list) -> tuple[list[tuple[str, set[str]]], int, list[frozenset[str]]]:
         """The first MAX_LISTED in-flight intents (by id) other than `document_id` that use or
         change one of `targets` or share one of `areas`, each with how; how many there are in
-        all; the sets of ids whose union they are (`document_id` may be in them). Every intent of a busy area (or every consumer of a hub) shows the same few
-        thousand others: they are merged from lists sorted once, and counted as a union of sets
-        kept per list, never gathered again per bundle."""
+        all; the sets of ids whose union they are (`document_id` may be in them). Every intent
+        of a busy area (or every consumer of a hub) shows the same few thousand others: they are
+        merged from lists sorted once, and counted as a union of sets kept per list, never
+        gathered again per bundle."""
         sources = [(f"contract {target}", self._flight_of_target(target)) for target in targets]
         sources += [(f"area {area}", self._flight_of_area(area)) for area in areas]
         shown: list[tuple[str, set[str]]] = []
@@ -214,7 +205,11 @@ class ContextBundles:
         """(sorted (intent id, how) of the in-flight intents on `target`, their ids), once per target."""
         cache = self.__dict__.setdefault("_flight_targets", {})
         if target not in cache:
-            entries = [(intent_id, f"{how} {target}") for intent_id, how in self._in_flight_on(target)]
+            graph = self.report.graph
+            entries = [(source, f"{how} {target}") for source, how in
+                       sorted({(e.source, e.type) for e in graph.in_edges(target)
+                               if e.type in ("uses", "changes") and e.source in graph.index
+                               and _in_flight(self.report, graph.index[e.source])})]
             cache[target] = (entries, frozenset(intent_id for intent_id, _ in entries))
         return cache[target]
 

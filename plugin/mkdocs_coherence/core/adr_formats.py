@@ -630,21 +630,33 @@ _NAMES_AN_OPTION = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S|^#{2,6}\s")
 
 
+# Words without which `_WE_CONSIDERED` / `_NAMES_AN_OPTION` cannot match (in lower case): a
+# substring test rules most lines and bodies out before a regex runs (measured: the searches took
+# ~0.2 ms per record). Only for ASCII text, where IGNORECASE matching is matching lower case.
+_WE = "we "
+_NAMING_WORDS = ("option", "alternative", "approach", "strateg", "candidate", "solution", "choice", "possibilit",
+                 "other ", "instead of", "rather than")
+
+
 def records_options(body: str) -> bool:
     """Does the record name the options it weighed, as real ADRs write them: an options heading,
     a list introduced by "we considered" / "three options:" / "candidates are:", or prose that
     names the option it rejects ("Other tools to consider might be …", "Instead of X, we will")?"""
-    lines = body.splitlines()
+    ascii_text = body.isascii()
+    lines = (body.lower() if ascii_text else body).splitlines()
     for number, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith("##"):  # a section, not the title ("# 1. No options")
             if _OPTION_HEADING.search(stripped.lstrip("#")):
                 return True
             continue
-        if stripped.endswith(":") and (_COUNTS_OPTIONS.search(stripped) or _WE_CONSIDERED.search(stripped)):
+        considered = (not ascii_text or _WE in stripped) and _WE_CONSIDERED.search(stripped)
+        if stripped.endswith(":") and (considered or _COUNTS_OPTIONS.search(stripped)):
             return True
-        if _WE_CONSIDERED.search(stripped):
+        if considered:
             following = next((text for text in lines[number + 1:number + 4] if text.strip()), "")
             if _LIST_ITEM.match(following):
                 return True
+    if ascii_text and not any(word in body.lower() for word in _NAMING_WORDS):
+        return False
     return bool(_NAMES_AN_OPTION.search(body))

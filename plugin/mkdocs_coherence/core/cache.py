@@ -122,14 +122,14 @@ Loaded = tuple  # (Document or None, findings, readable): what `core.corpus.load
 
 
 def load_entry(key: str, rel: str, kind: str | None, settings: Settings,
-               keep: bool = True) -> tuple[Loaded, list | None]:
+               keep: bool = True, path: Path | None = None) -> tuple[Loaded, list | None]:
     """Read, parse and validate one file: (its result, its cache entry or None when it cannot be
     kept, or `keep` is false). The entry: [rel, kind, stamp, seen_ns, content digest, the result
     as JSON values].
     A contract's `source` is not bound here (`core.corpus.bind_source`): that reads another file."""
     from mkdocs_coherence.core.corpus import validate_source
 
-    path = Path(key)
+    path = Path(key) if path is None else path  # `key` is str(path)
     expect = kind is not None
     seen = time.time_ns()  # before the stat: a change after it is a ctime at or after `seen`
     try:
@@ -149,6 +149,8 @@ def load_entry(key: str, rel: str, kind: str | None, settings: Settings,
         return result, None
     return result, [rel, kind, _stamp(status), seen, _digest(raw), data]
 
+
+_MISS, _UNSEEN = object(), object()  # prepare()'s looks besides an entry (and None: a link)
 
 SHARDS = 64  # files the store is split into: an edit rewrites one of them, not the whole cache
 
@@ -185,7 +187,7 @@ class DocumentStore:
         self.reads = 0  # files read, parsed and validated (the rest came from the cache)
         self.hits = 0  # files that came from the cache
         self.pooled = 0  # of `reads`, those done by the process pool
-        self._looks: dict[str, list | None] = {}  # from prepare(): the usable entry (None: a miss or a link)
+        self._looks: dict[str, list | None] = {}  # from prepare(): the usable entry, _MISS, or None: a link
         self._pending = None  # the pool's ordered results (core/parallel.py), taken as they come
         self._loaded = False
 
@@ -225,9 +227,11 @@ class DocumentStore:
                 looks[key] = None
                 continue
             entry = self._usable(key, rel, kind, seen, _stamp(status))
-            looks[key] = entry
             if entry is None:
+                looks[key] = _MISS
                 misses.append((key, rel, kind))
+            else:
+                looks[key] = entry
         from mkdocs_coherence.core.parallel import load_in_pool
 
         # Results travel as cache entries when there is a cache to fill, else as they are (pickled).
@@ -260,19 +264,17 @@ class DocumentStore:
         self.used.add(key)
         result = self._from_pool(key, path, rel)
         if result is None:
-            looked = key in self._looks
-            entry = self._looks.pop(key, None)
-            if entry is None and os.path.islink(key):
-                if not self.settings.inside(path):  # a link out of the repository: never read
-                    return link_out(rel)
-                self.reads += 1  # a link in it: read, never kept (its stamps are its target's)
-                self._store(key, None)
-                return load_document(path, rel, kind, self.settings)
-            if not looked:  # not prepared: look now
-                try:
-                    entry = self._usable(key, rel, kind, time.time_ns(), _stamp(os.stat(key)))
-                except OSError:
-                    entry = None
+            look = self._looks.pop(key, _UNSEEN)
+            if look is None or look is _UNSEEN:  # a link when prepared, or not prepared: look now
+                if os.path.islink(key):
+                    if not self.settings.inside(path):  # a link out of the repository: never read
+                        return link_out(rel)
+                    self.reads += 1  # a link in it: read, never kept (its stamps are its target's)
+                    self._store(key, None)
+                    return load_document(path, rel, kind, self.settings)
+                entry = None if look is None else self._look_now(key, rel, kind)
+            else:  # prepare() looked at this regular file (lstat once: no second look)
+                entry = None if look is _MISS else look
             if entry is not None:
                 try:
                     result = decode(entry[5], path, rel)
@@ -281,10 +283,16 @@ class DocumentStore:
                     result = None
             if result is None:
                 self.reads += 1
-                result, entry = load_entry(key, rel, kind, self.settings, keep=self.folder is not None)
+                result, entry = load_entry(key, rel, kind, self.settings, keep=self.folder is not None, path=path)
                 self._store(key, entry)
         bind_source(result[0], self.settings)
         return result
+
+    def _look_now(self, key: str, rel: str, kind: str | None) -> list | None:
+        try:
+            return self._usable(key, rel, kind, time.time_ns(), _stamp(os.stat(key)))
+        except OSError:
+            return None
 
     def _from_pool(self, key: str, path: Path, rel: str) -> Loaded | None:
         """The pool's result for `key` when it loaded that file (results arrive in order)."""

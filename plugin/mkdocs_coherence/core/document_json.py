@@ -27,26 +27,32 @@ class Uncacheable(Exception):
 _INFINITY = float("inf")
 
 
+_LEAVES = frozenset((str, int, bool, type(None)))  # given back by JSON as they are
+
+
 def plain(value: Any, dates: list, at: tuple = ()) -> Any:
     """A JSON-able copy of `value`, each date as its ISO text with its place appended to `dates`;
     raises Uncacheable for anything that JSON would not give back as it was: a non-text key, a
-    tuple, a set, a time of day, a float NaN or infinity."""
+    tuple, a set, a time of day, a float NaN or infinity. (Leaves are taken in the loops, not in
+    a call each: front-matter is mostly text, and a call per value was most of a cold check's
+    cache writing.)"""
     kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return value
-    if kind is float:
-        if value != value or value == _INFINITY or value == -_INFINITY:
-            raise Uncacheable
+    if kind in _LEAVES:
         return value
     if kind is list:
-        return [plain(item, dates, (*at, index)) for index, item in enumerate(value)]
+        return [item if type(item) in _LEAVES else plain(item, dates, (*at, index))
+                for index, item in enumerate(value)]
     if kind is dict:
         mapping = {}
         for key, item in value.items():
             if type(key) is not str:
                 raise Uncacheable
-            mapping[key] = plain(item, dates, (*at, key))
+            mapping[key] = item if type(item) in _LEAVES else plain(item, dates, (*at, key))
         return mapping
+    if kind is float:
+        if value != value or value == _INFINITY or value == -_INFINITY:
+            raise Uncacheable
+        return value
     if kind is date:
         dates.append(at)
         return value.isoformat()

@@ -147,3 +147,22 @@ def _is_metadata(line: str) -> bool:
 
     return bool(re.match(r"^\s*([*-]\s+)?(status|date|deciders)\s*:|^## Status$|^(Accepted|Proposed|Rejected)$|"
                          r"^Super[sc]ede|^\s+[*-]\s", line, re.IGNORECASE))
+
+
+@pytest.mark.parametrize("body, weighed", [
+    ("## Considered Options\n\n* A\n* B\n", True),
+    ("We looked at three options:\n\n- a\n- b\n", True),
+    ("WE CONSIDERED:\n\n- KEEP IT\n- BUY ONE\n", True),  # any case: the words are found in lower case
+    ("Other tools to consider might be Kafka.", True),
+    ("INSTEAD OF A QUEUE, WE WILL POLL.", True),
+    ("Two strategies were considered.", True),
+    ("Wir haben zwei Optionen geprüft. Instead of a queue, we will poll.", True),  # not ASCII: the regexes alone
+    ("Two ſtrategies were considered.", True),  # ſ is s to IGNORECASE: no ASCII short-cut may skip it
+    ("We will poll the queue every minute. The team agreed.", False),
+    ("This section explains the motivation in the words of the team that wrote it.", False),
+    ("Wir pollen die Queue jede Minute.", False),
+])
+def test_the_options_a_record_weighed_are_read_in_any_case(body, weighed):
+    from mkdocs_coherence.core.adr_formats import records_options
+
+    assert records_options(body) is weighed

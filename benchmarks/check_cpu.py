@@ -46,8 +46,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = write_corpus(Path(folder) / "corpus", args.documents, findings=args.findings)
         rows = [("floor: read + C-loader parse", cpu(run.FLOOR, root)),
-                ("cold check, 1 process", cpu(run.CHECK, root)),
-                ("cold check, 2 processes (pool, no cache)", cpu(run.check_store(2, False, False), root))]
+                ("cold check (fills its cache), 1 process", cpu(run.check_store(1, True, False, cold=True), root)),
+                ("cold check (fills its cache), 2 processes", cpu(run.check_store(2, True, False, cold=True), root)),
+                ("cold check, --no-cache, 1 process", cpu(run.check_store(1, False, False), root))]
         cpu(run.check_store(1, True, False), root)  # the cache of an earlier run
         rows.append(("warm check after one edit", cpu(run.check_store(2, True, True), root)))
     floor = rows[0][1]["own"]

@@ -9,9 +9,9 @@
 Scenarios (each timed in a fresh subprocess, alternating with its baseline; times are medians of
 --repeat runs, the ratio the median of the runs' ratios; peak RSS of that process):
 - `coherence check` against the floor: read every Markdown file and parse its front-matter
-  with PyYAML's C loader, nothing else — in one process, on the machine's cores (the process
-  pool, no cache), and warm: after editing one file, with the parsed-source cache of earlier
-  runs (ADR-0020); on both corpora: "tidy" (2% of documents with findings) and "findings"
+  with PyYAML's C loader, nothing else — cold (an empty cache, which the check fills, as on a
+  fresh clone) in one process and on the machine's cores (the process pool), and warm: after
+  editing one file, with the cache of earlier runs (ADR-0028); on both corpora: "tidy" (2% of documents with findings) and "findings"
   (about 15%, `corpus.py --findings`);
 - plugin overhead: `mkdocs build` of the same pages with and without the plugin, for the
   built-in and the material theme (one-entry nav: DESIGN §11);
@@ -55,18 +55,14 @@ from floor import read_and_parse
 read_and_parse(ROOT)
 """
 
-CHECK = r"""
-from mkdocs_coherence.core.config import read_mkdocs_yml
-from mkdocs_coherence.rules.catalogue import RULES
-from mkdocs_coherence.check import check
-check(read_mkdocs_yml(ROOT + "/mkdocs.yml", RULES), freeze=True)  # as `coherence check` runs it
-"""
-
 # The CLI's check with its DocumentStore: WORKERS processes may read; CACHE: the cache on disk;
-# EDIT: one document edited first (the warm scenario: everything else comes from the cache).
+# EDIT: one document edited first (the warm scenario: everything else comes from the cache);
+# COLD: the cache emptied first (a fresh clone, as in CI: the check reads everything and fills it).
 CHECK_STORE = r"""
-import os
+import os, shutil
 os.environ["COHERENCE_WORKERS"] = WORKERS
+if COLD:
+    shutil.rmtree(ROOT + "/.cache", ignore_errors=True)
 if EDIT:
     with open(ROOT + "/docs/intents/intent-000001.md", "a") as handle:
         handle.write("\nOne more sentence.\n")
@@ -81,8 +77,8 @@ store.save()
 """
 
 
-def check_store(workers: int, cache: bool, edit: bool) -> str:
-    return f"WORKERS = {str(workers)!r}\nCACHE = {cache}\nEDIT = {edit}\n" + CHECK_STORE
+def check_store(workers: int, cache: bool, edit: bool, cold: bool = False) -> str:
+    return f"WORKERS = {str(workers)!r}\nCACHE = {cache}\nEDIT = {edit}\nCOLD = {cold}\n" + CHECK_STORE
 
 
 BUILD = r"""
@@ -187,11 +183,13 @@ def main() -> None:
                 label = "findings" if findings else "tidy"
                 repeat = 1 if size >= 100000 else args.repeat
                 floor = (FLOOR, root)
+                # Cold as `coherence check` runs on a fresh clone: it fills its cache (ADR-0028).
                 if size < 100000:
                     rows.append((f"`coherence check`, {size:,} documents, {label}, 1 process",
-                                 *side_by_side((CHECK, root), floor, repeat), "read + C-loader parse (1 process)"))
+                                 *side_by_side((check_store(1, True, False, cold=True), root), floor, repeat),
+                                 "read + C-loader parse (1 process)"))
                 rows.append((f"`coherence check`, {size:,} documents, {label}, {args.workers} processes",
-                             *side_by_side((check_store(args.workers, False, False), root), floor, repeat),
+                             *side_by_side((check_store(args.workers, True, False, cold=True), root), floor, repeat),
                              "read + C-loader parse (1 process)"))
                 run_once(check_store(1, True, False), root)  # the cache of an earlier run
                 rows.append((f"warm `coherence check` after one edit, {size:,} documents, {label}",

@@ -47,8 +47,9 @@ def test_history_benchmark_counts_git_processes():
 
 def test_check_cpu_times_the_cache_and_the_pool_beside_the_floor():
     rows = {row[0]: row for row in _rows(_run("check_cpu.py", "40", "--findings"))}
-    assert list(rows) == ["floor: read + C-loader parse", "cold check, 1 process",
-                          "cold check, 2 processes (pool, no cache)", "warm check after one edit"]
+    assert list(rows) == ["floor: read + C-loader parse", "cold check (fills its cache), 1 process",
+                          "cold check (fills its cache), 2 processes", "cold check, --no-cache, 1 process",
+                          "warm check after one edit"]
     assert rows["floor: read + C-loader parse"][2] == "1.00×"
     assert all(re.fullmatch(r"\d+\.\d{2} s", row[1]) for row in rows.values())
 

@@ -110,6 +110,7 @@ _DATE_FORMS = (
 )
 # 05/02/2018, 10/04/18, 05-02-2018: day first or month first, as the team writes
 _NUMERIC = re.compile(r"^(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})$")
+_DIGIT = re.compile(r"\d")
 _EMOJI_CODE = re.compile(r"[ \t]+:[a-z0-9_+-]+:$")  # `2024-10-31 :ghost:`
 
 
@@ -145,6 +146,8 @@ def numeric_order_evidence(text: str) -> str | None:
 def read_date(text: str, order: str = "auto") -> WrittenDate:
     """A date as teams write it. Numeric `dd/mm/yyyy` or `mm/dd/yy`: by `order` ("dmy", "mdy"),
     or with "auto" only when the numbers themselves say which is the day."""
+    if _DIGIT.search(text) is None:  # every form has digits: prose lines are tried as dates, and most have none
+        return WrittenDate(text, None, "unreadable")
     cleaned = _clean_date_text(text)
     for form in _DATE_FORMS:
         match = form.match(cleaned)

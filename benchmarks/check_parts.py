@@ -5,15 +5,16 @@
 `run.py` times whole processes, whose start-up and the machine's scatter blur a few percent;
 here each part runs five times in one process and the fastest run counts: the floor (walk,
 read, C-loader parse of the front-matter), then discovery, loading and validating, the
-graph, the rules, and the whole check; then, with the cache of validated documents that
-`coherence check` keeps between runs (ADR-0028), loading from it and the whole warm check.
-Prints a Markdown table with each part's share of
-the floor. The corpus is `corpus.py`'s, as in `run.py`.
+graph, the rules, and the whole check (without a cache, as `--no-cache`); then with the
+cache of validated documents that `coherence check` keeps between runs (ADR-0028): the whole
+cold check that fills it (a fresh clone) and its saving, loading from it, the whole warm
+check. Prints a Markdown table with each part's share of the floor. The corpus is `corpus.py`'s, as in `run.py`.
 """
 
 from __future__ import annotations
 
 import gc
+import shutil
 import sys
 import tempfile
 import time
@@ -55,9 +56,11 @@ def measure(root: Path) -> dict[str, float]:
             timed("rules", lambda: _run_rules(Context(corpus, graph, settings, date.today())))
             timed("whole check", lambda: check(settings))
         folder = root / ".cache" / "coherence"
-        store = DocumentStore(folder, settings)
-        check(settings, cache=store)
-        store.save()
+        for _ in range(RUNS):  # as a fresh clone runs it: everything read, and the cache filled
+            shutil.rmtree(folder, ignore_errors=True)
+            store = DocumentStore(folder, settings)
+            timed("whole check, cold, filling the cache", lambda: check(settings, cache=store))
+            timed("saving the filled cache", store.save)
         for _ in range(RUNS):
             timed("load from the cache (warm)", lambda: load_corpus(settings, cache=DocumentStore(folder, settings)))
             timed("whole check, warm", lambda: check(settings, cache=DocumentStore(folder, settings)))

@@ -25,7 +25,8 @@ def _rows(table: str) -> list[list[str]]:
 def test_check_parts_times_every_part_beside_the_floor():
     rows = {row[0]: row for row in _rows(_run("check_parts.py", "40"))}
     assert list(rows) == ["floor: read + C-loader parse", "discover the files", "load: read, parse, validate",
-                          "graph", "rules", "whole check", "load from the cache (warm)", "whole check, warm"]
+                          "graph", "rules", "whole check", "whole check, cold, filling the cache",
+                          "saving the filled cache", "load from the cache (warm)", "whole check, warm"]
     assert rows["floor: read + C-loader parse"][2] == "1.00×"
     assert all(re.fullmatch(r"\d+\.\d{3} s", row[1]) for row in rows.values())
 

@@ -182,6 +182,7 @@ class DocumentStore:
         self.header = {"coherence": __version__, "yaml": yaml.__version__,
                        "libyaml": getattr(yaml, "__with_libyaml__", False), "settings": settings_key(settings)}
         self.entries: dict[str, list] = {}
+        self.texts: dict[str, str] = {}  # key -> its entry's JSON, when a pool's worker wrote it (not written twice)
         self.used: set[str] = set()
         self.dirty: set[int] = set()  # the shards to write
         self.reads = 0  # files read, parsed and validated (the rest came from the cache)
@@ -303,20 +304,28 @@ class DocumentStore:
         if taken is None:  # the pool broke: load it here instead
             return None
         result, entry = taken
-        if result is None:  # sent as its cache entry: decoded as a cached file is
+        text = None
+        if result is None:  # sent as its cache entry's JSON: decoded as a cached file is
+            text = entry
             try:
+                entry = json.loads(text)
                 result = decode(entry[5], path, rel)
-            except ValueError:
+            except (ValueError, TypeError, IndexError, KeyError):
                 return None
         self.reads += 1
         self.pooled += 1
         self._looks.pop(key, None)
-        self._store(key, entry)
+        self._store(key, entry, text)
         return result
 
-    def _store(self, key: str, entry: list | None) -> None:
+    def _store(self, key: str, entry: list | None, text: str | None = None) -> None:
+        """Keep `entry` for the next run; `text`: its JSON, as a worker wrote it (saved as it is)."""
         if self.folder is None:  # memory only (--no-cache): nothing to keep for a next run
             return
+        if text is None:
+            self.texts.pop(key, None)
+        else:
+            self.texts[key] = text
         if entry is None:
             if self.entries.pop(key, None) is not None:
                 self.dirty.add(_shard(key))
@@ -345,14 +354,21 @@ class DocumentStore:
             shard = shards.get(_shard(key))
             if shard is not None:
                 shard[key] = entry
+        texts = self.texts
         for number, entries in sorted(shards.items()):
-            body = json.dumps(entries, separators=(",", ":")).encode("utf-8")
+            # The JSON of the mapping key -> entry, with the entries the workers wrote as they wrote them.
+            body = ("{" + ",".join(f"{_dumps(key)}:{texts.get(key) or _dumps(entry)}" for key, entry in entries.items())
+                    + "}").encode("utf-8")
             head = json.dumps({"header": self.header, "digest": _digest(body)}, separators=(",", ":")).encode("utf-8")
             _write_bytes(self.folder / f"{number:02d}.json", head + b"\n" + body, ".shard-", ignore=self.root)
         self.dirty = set()
         old = self.root / "sources-v1"  # ADR-0020's parsed files: superseded by this folder
         if old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _write_json(file: Path, data: Any, prefix: str, ignore: Path | None = None) -> None:

@@ -34,16 +34,17 @@ def workers() -> int:
 
 
 def _load_chunk(jobs: list[tuple[str, str, str | None]], settings: Settings,
-                keep: bool) -> list[tuple[tuple | None, list | None]]:
-    """In a worker: (None, cache entry) for each file when `keep`, or (the result, None) when it
-    cannot be cached or there is no cache to fill; the parent decodes entries exactly as it
-    decodes the disk cache's."""
-    from mkdocs_coherence.core.cache import load_entry
+                keep: bool) -> list[tuple[tuple | None, str | None]]:
+    """In a worker: (None, cache entry as JSON) for each file when `keep`, or (the result, None)
+    when it cannot be cached or there is no cache to fill; the parent decodes entries exactly as
+    it decodes the disk cache's, and saves the JSON as it is (written here, on the pool's cores,
+    rather than again in the parent when it saves)."""
+    from mkdocs_coherence.core.cache import _dumps, load_entry
 
     results = []
     for key, rel, kind in jobs:
         result, entry = load_entry(key, rel, kind, settings, keep)
-        results.append((None, entry) if entry is not None else (result, None))
+        results.append((None, _dumps(entry)) if entry is not None else (result, None))
     return results
 
 
@@ -62,8 +63,8 @@ class Pending:
     def expects(self, key: str) -> bool:
         return not self.broken and key in self.where
 
-    def take(self, key: str) -> tuple[tuple | None, list | None] | None:
-        """(result or None, entry or None) for `key`; None when the pool failed (read it here)."""
+    def take(self, key: str) -> tuple[tuple | None, str | None] | None:
+        """(result or None, entry as JSON or None) for `key`; None when the pool failed (read it here)."""
         number, place = self.where.pop(key)
         if number not in self.results:
             try:

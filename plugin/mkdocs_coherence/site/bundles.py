@@ -105,6 +105,7 @@ class ContextBundles:
         self._others: dict[str, str] = {}
         self._findings: dict[tuple[int, str], str] = {}  # (id of a finding of the report, label) -> line
         self._flight_lines: dict[tuple[str, ...], str] = {}  # (intent id, how, ...) -> its line of work in flight
+        self._flight_combinations: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[list[tuple[str, str]], int, list[frozenset[str]]]] = {}
         self._decision_lines: dict[tuple[str, ...], list[str]] = {}  # (decision id, how, ...) -> its lines
         self._contested: dict[str, list[str]] = {}  # question -> the warning that it has several answers, or []
 
@@ -198,30 +199,45 @@ class ContextBundles:
         return self._questions
 
     def _work_in_flight(self, document_id: str, targets: list[str],
-                areas: list) -> tuple[list[tuple[str, set[str]]], int, list[frozenset[str]]]:
-        """The first MAX_LISTED in-flight intents (by id) other than `document_id` that use or
-        change one of `targets` or share one of `areas`, each with how; how many there are in
-        all; the sets of ids whose union they are (`document_id` may be in them). Every intent
-        of a busy area (or every consumer of a hub) shows the same few thousand others: they are
-        merged from lists sorted once, and counted as the union of bitsets kept per list (one
-        machine word per 64 intents), never gathered again per bundle."""
-        sources = [self._flight_of_target(target) for target in targets]
-        sources += [self._flight_of_area(area) for area in areas]
-        shown: list[tuple[str, set[str]]] = []
-        for intent_id, how in heapq.merge(*(entries for entries, _, _ in sources)):
-            if intent_id == document_id:
-                continue
-            if shown and shown[-1][0] == intent_id:
-                shown[-1][1].add(how)
-            elif len(shown) < MAX_LISTED:
-                shown.append((intent_id, {how}))
-            else:
-                break
-        ids = [ids for _, ids, _ in sources]
-        union = 0
-        for _, _, mask in sources:
-            union |= mask
-        return shown, union.bit_count() - any(document_id in each for each in ids), ids
+                        areas: list) -> tuple[list[str], int, list[frozenset[str]]]:
+        """The lines of the first MAX_LISTED in-flight intents (by id) other than `document_id`
+        that use or change one of `targets` or share one of `areas`, each with how; how many
+        there are in all; the sets of ids whose union they are (`document_id` may be in them).
+        Every intent of a busy area (or every consumer of a hub) shows the same few thousand
+        others: they are merged from lists sorted once, counted as the union of bitsets kept per
+        list (one machine word per 64 intents), and written once per combination of lists."""
+        key = (tuple(targets), tuple(f"area {area}" for area in areas))
+        found = self._flight_combinations.get(key)
+        if found is None:
+            sources = [self._flight_of_target(target) for target in targets]
+            sources += [self._flight_of_area(area) for area in areas]
+            shown: list[tuple[str, set[str]]] = []
+            for intent_id, how in heapq.merge(*(entries for entries, _, _ in sources)):
+                if shown and shown[-1][0] == intent_id:
+                    shown[-1][1].add(how)
+                elif len(shown) <= MAX_LISTED:  # one more than listed: the document itself may be one
+                    shown.append((intent_id, {how}))
+                else:
+                    break
+            union = 0
+            for _, _, mask in sources:
+                union |= mask
+            found = self._flight_combinations[key] = (
+                [(intent_id, self._flight_line(intent_id, hows)) for intent_id, hows in shown], union.bit_count(),
+                [ids for _, ids, _ in sources])
+        listed, count, ids = found
+        lines = [line for intent_id, line in listed if intent_id != document_id][:MAX_LISTED]
+        return lines, count - any(document_id in each for each in ids), ids
+
+    def _flight_line(self, intent_id: str, hows: set[str]) -> str:
+        """An in-flight intent's line, once per intent and how: it shows in the bundles of its neighbours."""
+        key = (intent_id, *sorted(hows)) if len(hows) > 1 else (intent_id, *hows)
+        line = self._flight_lines.get(key)
+        if line is None:
+            other = self.report.graph.index[intent_id]
+            goal_text = f", goal {text(other.values['goal'])}" if other.values.get("goal") else ""
+            line = self._flight_lines[key] = f"- {self._other(other)}{goal_text}: {text('; '.join(key[1:]))}"
+        return line
 
     def _flight_mask(self, ids) -> int:
         """The bitset of in-flight intent ids `ids`: one bit per in-flight intent of the report."""
@@ -427,15 +443,7 @@ class ContextBundles:
         flight, total, in_flight = self._work_in_flight(document.id, targets, areas)
         if total:
             lines = ["## Other work in flight on the same contracts and areas", ""]
-            flight_lines = self._flight_lines
-            for intent_id, hows in flight:
-                key = (intent_id, *sorted(hows)) if len(hows) > 1 else (intent_id, *hows)
-                line = flight_lines.get(key)
-                if line is None:  # the same intent shows the same way in the bundles of its neighbours
-                    other = index[intent_id]
-                    goal_text = f", goal {text(other.values['goal'])}" if other.values.get("goal") else ""
-                    line = flight_lines[key] = f"- {self._other(other)}{goal_text}: {text('; '.join(key[1:]))}"
-                lines.append(line)
+            lines += flight
             if total > MAX_LISTED:
                 lines.append(f"- and {total - MAX_LISTED} more")
             sections.append(Section("flight", lines + [""], 3, "the other work in flight"))

@@ -104,6 +104,10 @@ class ContextBundles:
         self._decisions: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
         self._others: dict[str, str] = {}
         self._findings: dict[tuple[int, str], str] = {}  # (id of a finding of the report, label) -> line
+        self._flight_lines: dict[tuple[str, ...], str] = {}  # (intent id, how, ...) -> its line of work in flight
+        self._flight_combinations: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[list[tuple[str, str]], int, list[frozenset[str]]]] = {}
+        self._decision_lines: dict[tuple[str, ...], list[str]] = {}  # (decision id, how, ...) -> its lines
+        self._contested: dict[str, list[str]] = {}  # question -> the warning that it has several answers, or []
 
     def _contract(self, contract: Document) -> tuple[list[str], str, list[str]]:
         """(heading lines, status line up to "this document: ", facts and invariants lines)."""
@@ -137,6 +141,26 @@ class ContextBundles:
                        for fact, value in sorted(decision.defines.items())]
             self._decisions[decision.id] = (head, before, after, defines)
         return self._decisions[decision.id]
+
+    def _contested_question(self, question: str) -> list[str]:
+        """The warning that `question` has more than one standing answer ([] when it has one), once per question."""
+        if question not in self._contested:
+            standing = sorted(d.id for d in self._by_question.get(question, ()) if _standing(self.report, d))
+            self._contested[question] = [] if len(standing) <= 1 else [
+                f"**Warning**: {', '.join(markdown_code(i) for i in standing)} are all accepted answers to "
+                f"{markdown_code(question)} and may contradict each other; ask which one stands before "
+                "relying on either.", ""]
+        return self._contested[question]
+
+    def _decision_lines_of(self, decision: Document, hows: tuple[str, ...]) -> list[str]:
+        """A standing decision's lines in "Standing decisions that affect them", `hows` sorted."""
+        head, before, after, defines = self._decision(decision)
+        how = "how: " + text("; ".join(hows))
+        lines = [head + ": " + ", ".join([*before, how, *after])]
+        said = self._decision_text(decision)
+        if said:
+            lines.append(f"    - decision: {text(said)}")
+        return lines + defines
 
     def _finding_line(self, finding: Finding, label: str) -> str:
         """A finding shows in the bundle of every document it names: written once."""
@@ -175,34 +199,60 @@ class ContextBundles:
         return self._questions
 
     def _work_in_flight(self, document_id: str, targets: list[str],
-                areas: list) -> tuple[list[tuple[str, set[str]]], int, list[frozenset[str]]]:
-        """The first MAX_LISTED in-flight intents (by id) other than `document_id` that use or
-        change one of `targets` or share one of `areas`, each with how; how many there are in
-        all; the sets of ids whose union they are (`document_id` may be in them). Every intent
-        of a busy area (or every consumer of a hub) shows the same few thousand others: they are
-        merged from lists sorted once, and counted as a union of sets kept per list, never
-        gathered again per bundle."""
-        sources = [(f"contract {target}", self._flight_of_target(target)) for target in targets]
-        sources += [(f"area {area}", self._flight_of_area(area)) for area in areas]
-        shown: list[tuple[str, set[str]]] = []
-        for intent_id, how in heapq.merge(*(entries for _, (entries, _) in sources)):
-            if intent_id == document_id:
-                continue
-            if shown and shown[-1][0] == intent_id:
-                shown[-1][1].add(how)
-            elif len(shown) < MAX_LISTED:
-                shown.append((intent_id, {how}))
-            else:
-                break
-        ids = [ids for _, (_, ids) in sources]
-        counts = self.__dict__.setdefault("_flight_counts", {})  # sources -> how many intents in all
-        key = frozenset(name for name, _ in sources)
-        if key not in counts:
-            counts[key] = len(set().union(*ids)) if len(ids) > 1 else len(ids[0]) if ids else 0
-        return shown, counts[key] - any(document_id in each for each in ids), ids
+                        areas: list) -> tuple[list[str], int, list[frozenset[str]]]:
+        """The lines of the first MAX_LISTED in-flight intents (by id) other than `document_id`
+        that use or change one of `targets` or share one of `areas`, each with how; how many
+        there are in all; the sets of ids whose union they are (`document_id` may be in them).
+        Every intent of a busy area (or every consumer of a hub) shows the same few thousand
+        others: they are merged from lists sorted once, counted as the union of bitsets kept per
+        list (one machine word per 64 intents), and written once per combination of lists."""
+        key = (tuple(targets), tuple(f"area {area}" for area in areas))
+        found = self._flight_combinations.get(key)
+        if found is None:
+            sources = [self._flight_of_target(target) for target in targets]
+            sources += [self._flight_of_area(area) for area in areas]
+            shown: list[tuple[str, set[str]]] = []
+            for intent_id, how in heapq.merge(*(entries for entries, _, _ in sources)):
+                if shown and shown[-1][0] == intent_id:
+                    shown[-1][1].add(how)
+                elif len(shown) <= MAX_LISTED:  # one more than listed: the document itself may be one
+                    shown.append((intent_id, {how}))
+                else:
+                    break
+            union = 0
+            for _, _, mask in sources:
+                union |= mask
+            found = self._flight_combinations[key] = (
+                [(intent_id, self._flight_line(intent_id, hows)) for intent_id, hows in shown], union.bit_count(),
+                [ids for _, ids, _ in sources])
+        listed, count, ids = found
+        lines = [line for intent_id, line in listed if intent_id != document_id][:MAX_LISTED]
+        return lines, count - any(document_id in each for each in ids), ids
 
-    def _flight_of_target(self, target: str) -> tuple[list[tuple[str, str]], frozenset[str]]:
-        """(sorted (intent id, how) of the in-flight intents on `target`, their ids), once per target."""
+    def _flight_line(self, intent_id: str, hows: set[str]) -> str:
+        """An in-flight intent's line, once per intent and how: it shows in the bundles of its neighbours."""
+        key = (intent_id, *sorted(hows)) if len(hows) > 1 else (intent_id, *hows)
+        line = self._flight_lines.get(key)
+        if line is None:
+            other = self.report.graph.index[intent_id]
+            goal_text = f", goal {text(other.values['goal'])}" if other.values.get("goal") else ""
+            line = self._flight_lines[key] = f"- {self._other(other)}{goal_text}: {text('; '.join(key[1:]))}"
+        return line
+
+    def _flight_mask(self, ids) -> int:
+        """The bitset of in-flight intent ids `ids`: one bit per in-flight intent of the report."""
+        if not hasattr(self, "_flight_bits"):
+            self._flight_bits = {document.id: bit for bit, document in enumerate(
+                d for d in self.report.graph.index.values() if _in_flight(self.report, d))}
+        bits = bytearray((len(self._flight_bits) + 8) // 8)
+        for intent_id in ids:
+            bit = self._flight_bits[intent_id]
+            bits[bit >> 3] |= 1 << (bit & 7)
+        return int.from_bytes(bits, "little")
+
+    def _flight_of_target(self, target: str) -> tuple[list[tuple[str, str]], frozenset[str], int]:
+        """(sorted (intent id, how) of the in-flight intents on `target`, their ids, their bitset),
+        once per target."""
         cache = self.__dict__.setdefault("_flight_targets", {})
         if target not in cache:
             graph = self.report.graph
@@ -210,16 +260,17 @@ class ContextBundles:
                        sorted({(e.source, e.type) for e in graph.in_edges(target)
                                if e.type in ("uses", "changes") and e.source in graph.index
                                and _in_flight(self.report, graph.index[e.source])})]
-            cache[target] = (entries, frozenset(intent_id for intent_id, _ in entries))
+            ids = frozenset(intent_id for intent_id, _ in entries)
+            cache[target] = (entries, ids, self._flight_mask(ids))
         return cache[target]
 
-    def _flight_of_area(self, area) -> tuple[list[tuple[str, str]], frozenset[str]]:
+    def _flight_of_area(self, area) -> tuple[list[tuple[str, str]], frozenset[str], int]:
         """The same for the in-flight intents of `area`, once per area."""
         cache = self.__dict__.setdefault("_flight_areas", {})
         how = f"area {area}"
         if how not in cache:
             ids = self._area_intents().get(str(area), [])
-            cache[how] = ([(intent_id, how) for intent_id in ids], frozenset(ids))
+            cache[how] = ([(intent_id, how) for intent_id in ids], frozenset(ids), self._flight_mask(ids))
         return cache[how]
 
     def _area_intents(self) -> dict[str, list[str]]:
@@ -359,19 +410,15 @@ class ContextBundles:
         if document.kind == "decision" and document.values.get("decides"):
             questions.add(str(document.values["decides"]))
         for question in sorted(questions):
-            standing = sorted(d.id for d in self._by_question.get(question, ()) if _standing(report, d))
-            if len(standing) > 1:
-                lines += [f"**Warning**: {', '.join(markdown_code(i) for i in standing)} are all accepted answers to "
-                          f"{markdown_code(question)} and may contradict each other; ask which one stands before "
-                          "relying on either.", ""]
+            lines += self._contested_question(question)
+        decision_lines = self._decision_lines
         for decision_id in sorted(decisions):
-            head, before, after, defines = self._decision(index[decision_id])
-            how = "how: " + text("; ".join(sorted(decisions[decision_id])))
-            lines.append(head + ": " + ", ".join([*before, how, *after]))
-            said = self._decision_text(index[decision_id])
-            if said:
-                lines.append(f"    - decision: {text(said)}")
-            lines += defines
+            hows = decisions[decision_id]
+            key = (decision_id, *sorted(hows)) if len(hows) > 1 else (decision_id, *hows)
+            said = decision_lines.get(key)
+            if said is None:  # a hub contract's standing decisions show the same way to each consumer
+                said = decision_lines[key] = self._decision_lines_of(index[decision_id], key[1:])
+            lines += said
         lines.append("")
         sections.append(Section("decisions", lines, 6, "the standing decisions"))
 
@@ -396,10 +443,7 @@ class ContextBundles:
         flight, total, in_flight = self._work_in_flight(document.id, targets, areas)
         if total:
             lines = ["## Other work in flight on the same contracts and areas", ""]
-            for intent_id, hows in flight:
-                other = index[intent_id]
-                goal_text = f", goal {text(other.values['goal'])}" if other.values.get("goal") else ""
-                lines.append(f"- {self._other(other)}{goal_text}: {text('; '.join(sorted(hows)))}")
+            lines += flight
             if total > MAX_LISTED:
                 lines.append(f"- and {total - MAX_LISTED} more")
             sections.append(Section("flight", lines + [""], 3, "the other work in flight"))

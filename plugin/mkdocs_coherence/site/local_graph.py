@@ -79,17 +79,19 @@ def local_graph(graph: Graph, document_id: str, url_of: Callable[[str], str | No
     """Layout of `document_id` and its neighbours, or None when it has none."""
     if document_id not in graph.succ:
         return None
-    links: dict[str, dict[str, list[str]]] = {}  # neighbour -> {"out": [...], "in": [...]}
-    for target, edges in graph.succ[document_id].items():
-        if target != document_id:
-            links.setdefault(target, {"out": [], "in": []})["out"].extend(_edge_label(edge) for edge in edges)
-    for source, edges in graph.pred[document_id].items():
-        if source != document_id:
-            links.setdefault(source, {"out": [], "in": []})["in"].extend(_edge_label(edge) for edge in edges)
-    if not links:
+    # Neighbours it references (right) and the others that reference it (left). A hub has
+    # thousands on its left: only the boxes shown get their labels.
+    out_of = {n: edges for n, edges in graph.succ[document_id].items() if n != document_id}
+    into = {n: edges for n, edges in graph.pred[document_id].items() if n != document_id}
+    if not out_of and not into:
         return None
-    right = sorted(n for n, l in links.items() if l["out"])
-    left = sorted(n for n, l in links.items() if not l["out"])
+    right = sorted(n for n, edges in out_of.items() if edges)
+    left = sorted({*(n for n, edges in out_of.items() if not edges), *(n for n in into if not out_of.get(n))})
+
+    def labels(neighbour: str) -> dict[str, list[str]]:
+        return {"out": [_edge_label(edge) for edge in out_of.get(neighbour, ())],
+                "in": [_edge_label(edge) for edge in into.get(neighbour, ())]}
+
     shown_right, shown_left = right[:MAX_PER_SIDE], left[:MAX_PER_SIDE]
     rows = max(len(shown_right) + (len(right) > MAX_PER_SIDE), len(shown_left) + (len(left) > MAX_PER_SIDE), 1)
     height = rows * ROW + 8
@@ -107,7 +109,7 @@ def local_graph(graph: Graph, document_id: str, url_of: Callable[[str], str | No
             box = Box(other_id, _short(other.title), other.title, other.kind,
                       graph.effective_status(other) or "none", url_of(other_id), x, top + row * ROW)
             result.boxes.append(box)
-            edge = links[other_id]
+            edge = labels(other_id)
             parts = [*edge["out"], *("← " + label for label in edge["in"])] if side == "right" \
                 else [label + " →" for label in edge["in"]]
             label = _short(", ".join(sorted(dict.fromkeys(parts))), 30)

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from typing import Any, Callable
 
 from mkdocs_coherence.check import Report
@@ -444,13 +445,14 @@ class SiteModel:
                         self._reliance[finding.ids[0], other].append(finding)
         return self._reliance
 
-    def consumer_rows(self, contract: Document) -> list[Consumer]:
-        """One row per document relying on `contract`, sorted by id: what the catalogue shows."""
+    def consumer_rows(self, contract: Document, limit: int | None = None) -> list[Consumer]:
+        """One row per document relying on `contract`, sorted by id: what the catalogue shows
+        (the first `limit` of them; `consumer_count` says how many there are)."""
         edges: dict[str, list[Edge]] = defaultdict(list)
         for edge in self.consumers(contract):
             edges[edge.source].append(edge)
         rows = []
-        for source, own in edges.items():
+        for source, own in islice(edges.items(), limit):
             consumer = self.by_id.get(source)
             findings = self.reliance_findings().get((source, contract.id), [])
             lines = {f.line: f.rule for f in findings if f.rule != "version-mismatch" and f.line is not None}
@@ -477,6 +479,10 @@ class SiteModel:
                                  list(dict.fromkeys(e.range.text for e in own if e.range is not None)),
                                  pin, assumptions, findings))
         return rows
+
+    def consumer_count(self, contract: Document) -> int:
+        """How many documents rely on `contract`: as many as `consumer_rows` has rows."""
+        return len({edge.source for edge in self.in_edges[contract.id]})
 
     def pin_ok(self, edge: Edge) -> bool | None:
         """Does the range a consumer pins contain the contract's version? None if unknowable."""

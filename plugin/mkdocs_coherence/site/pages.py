@@ -14,6 +14,7 @@ HTML parser over a raw HTML block), while headings stay Markdown for the table o
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import secrets
@@ -26,6 +27,7 @@ import jinja2
 from markupsafe import Markup
 
 from mkdocs_coherence.site.escape import html_attribute, markdown_text
+from mkdocs_coherence.site.page_tables import contract_catalogue, intent_board
 from mkdocs_coherence.site.render import template_environment
 from mkdocs_coherence.site.model import RULES, SiteModel, TIERS, category, relative_url, tier_of, what_to_do
 
@@ -114,12 +116,32 @@ PAGES = (
 )
 
 
+PYTHON_PAGES = {  # name -> the packaged template's bytes written in Python (site/page_tables.py)
+    "intents": lambda env, model, link, status_badge, html: intent_board(env, model, link, html),
+    "contracts": contract_catalogue,
+}
+
+
+def _theme_overrides(env: jinja2.Environment, name: str) -> bool:
+    """Does the theme (a folder searched before the packaged templates) have its own template
+    of page `name`, or of the macros it imports? Unknown loaders count as overriding."""
+    loader = env.loader
+    first = loader.loaders[0] if isinstance(loader, jinja2.ChoiceLoader) and loader.loaders else None
+    if not isinstance(first, jinja2.FileSystemLoader):
+        return True
+    return any(os.path.isfile(os.path.join(folder, "coherence", "pages", template))
+               for folder in first.searchpath for template in (f"{name}.md", "_macros.md"))
+
+
 def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str, str], sources: dict[str, str],
-                 assets: dict[str, str], graph_stats: dict | None = None) -> dict[str, GeneratedPage]:
+                 assets: dict[str, str], graph_stats: dict | None = None,
+                 python_pages: bool = True) -> dict[str, GeneratedPage]:
     """Every generated page. `page_urls[name]` is each page's URL, `sources[name]` its source
     path, and `assets[name]` each published file's path, all relative to the site root. HTML
     links (`link`, `href`) are relative to the page's URL; Markdown links (`page`, `src`) to its
-    source, as MkDocs resolves them. `html` keeps a block of HTML out of the Markdown."""
+    source, as MkDocs resolves them. `html` keeps a block of HTML out of the Markdown. With
+    `python_pages`, the pages `PYTHON_PAGES` has are written in Python unless the theme
+    overrides their templates."""
     out = {}
     badges: dict[str, Markup] = {}
 
@@ -178,6 +200,10 @@ def render_pages(model: SiteModel, env: jinja2.Environment, page_urls: dict[str,
             "html": blocks, "pages": PAGES, "assets": assets, "RULES": RULES, "TIERS": TIERS,
             "category": category, "tier_of": tier_of, "what_to_do": what_to_do, "stats": graph_stats or {},
         }
-        markdown = env.get_template(f"coherence/pages/{spec.name}.md").render(**context)
+        fast = PYTHON_PAGES.get(spec.name) if python_pages and not _theme_overrides(env, spec.name) else None
+        if fast is not None:  # the board and the catalogue: the template's bytes, in Python
+            markdown = fast(env, model, link, status_badge, blocks)
+        else:
+            markdown = env.get_template(f"coherence/pages/{spec.name}.md").render(**context)
         out[spec.name] = GeneratedPage(markdown, blocks)
     return out

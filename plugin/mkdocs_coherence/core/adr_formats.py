@@ -646,7 +646,8 @@ def records_options(body: str) -> bool:
     a list introduced by "we considered" / "three options:" / "candidates are:", or prose that
     names the option it rejects ("Other tools to consider might be …", "Instead of X, we will")?"""
     ascii_text = body.isascii()
-    lines = (body.lower() if ascii_text else body).splitlines()
+    folded = body.lower() if ascii_text else body
+    lines = folded.splitlines()
     for number, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith("##"):  # a section, not the title ("# 1. No options")
@@ -660,6 +661,6 @@ def records_options(body: str) -> bool:
             following = next((text for text in lines[number + 1:number + 4] if text.strip()), "")
             if _LIST_ITEM.match(following):
                 return True
-    if ascii_text and not any(word in body.lower() for word in _NAMING_WORDS):
+    if ascii_text and not any(word in folded for word in _NAMING_WORDS):
         return False
     return bool(_NAMES_AN_OPTION.search(body))

@@ -357,9 +357,9 @@ class DocumentStore:
         texts = self.texts
         for number, entries in sorted(shards.items()):
             # The JSON of the mapping key -> entry, with the entries the workers wrote as they wrote them.
-            body = ("{" + ",".join(f"{_dumps(key)}:{texts.get(key) or _dumps(entry)}" for key, entry in entries.items())
-                    + "}").encode("utf-8")
-            head = json.dumps({"header": self.header, "digest": _digest(body)}, separators=(",", ":")).encode("utf-8")
+            body = ("{" + ",".join(f"{compact_json(key)}:{texts.get(key) or compact_json(entry)}"
+                                   for key, entry in entries.items()) + "}").encode("utf-8")
+            head = compact_json({"header": self.header, "digest": _digest(body)}).encode("utf-8")
             _write_bytes(self.folder / f"{number:02d}.json", head + b"\n" + body, ".shard-", ignore=self.root)
         self.dirty = set()
         old = self.root / "sources-v1"  # ADR-0020's parsed files: superseded by this folder
@@ -367,12 +367,13 @@ class DocumentStore:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _dumps(value: Any) -> str:
+def compact_json(value: Any) -> str:
+    """JSON without spaces: what every cache file holds."""
     return json.dumps(value, separators=(",", ":"))
 
 
 def _write_json(file: Path, data: Any, prefix: str, ignore: Path | None = None) -> None:
-    _write_bytes(file, json.dumps(data, separators=(",", ":")).encode("utf-8"), prefix, ignore)
+    _write_bytes(file, compact_json(data).encode("utf-8"), prefix, ignore)
 
 
 def _write_bytes(file: Path, data: bytes, prefix: str, ignore: Path | None = None) -> None:

@@ -39,12 +39,12 @@ def _load_chunk(jobs: list[tuple[str, str, str | None]], settings: Settings,
     when it cannot be cached or there is no cache to fill; the parent decodes entries exactly as
     it decodes the disk cache's, and saves the JSON as it is (written here, on the pool's cores,
     rather than again in the parent when it saves)."""
-    from mkdocs_coherence.core.cache import _dumps, load_entry
+    from mkdocs_coherence.core.cache import compact_json, load_entry
 
     results = []
     for key, rel, kind in jobs:
         result, entry = load_entry(key, rel, kind, settings, keep)
-        results.append((None, _dumps(entry)) if entry is not None else (result, None))
+        results.append((None, compact_json(entry)) if entry is not None else (result, None))
     return results
 
 

@@ -152,15 +152,20 @@ class ContextBundles:
                 "relying on either.", ""]
         return self._contested[question]
 
-    def _decision_lines_of(self, decision: Document, hows: tuple[str, ...]) -> list[str]:
-        """A standing decision's lines in "Standing decisions that affect them", `hows` sorted."""
-        head, before, after, defines = self._decision(decision)
-        how = "how: " + text("; ".join(hows))
-        lines = [head + ": " + ", ".join([*before, how, *after])]
-        said = self._decision_text(decision)
-        if said:
-            lines.append(f"    - decision: {text(said)}")
-        return lines + defines
+    def _decision_lines_of(self, decision: Document, hows: set[str]) -> list[str]:
+        """A standing decision's lines in "Standing decisions that affect them", once per decision
+        and how: a hub contract's standing decisions show the same way to each consumer."""
+        key = (decision.id, *sorted(hows))
+        lines = self._decision_lines.get(key)
+        if lines is None:
+            head, before, after, defines = self._decision(decision)
+            how = "how: " + text("; ".join(key[1:]))
+            lines = [head + ": " + ", ".join([*before, how, *after])]
+            said = self._decision_text(decision)
+            if said:
+                lines.append(f"    - decision: {text(said)}")
+            lines = self._decision_lines[key] = lines + defines
+        return lines
 
     def _finding_line(self, finding: Finding, label: str) -> str:
         """A finding shows in the bundle of every document it names: written once."""
@@ -231,7 +236,7 @@ class ContextBundles:
 
     def _flight_line(self, intent_id: str, hows: set[str]) -> str:
         """An in-flight intent's line, once per intent and how: it shows in the bundles of its neighbours."""
-        key = (intent_id, *sorted(hows)) if len(hows) > 1 else (intent_id, *hows)
+        key = (intent_id, *sorted(hows))
         line = self._flight_lines.get(key)
         if line is None:
             other = self.report.graph.index[intent_id]
@@ -411,14 +416,8 @@ class ContextBundles:
             questions.add(str(document.values["decides"]))
         for question in sorted(questions):
             lines += self._contested_question(question)
-        decision_lines = self._decision_lines
         for decision_id in sorted(decisions):
-            hows = decisions[decision_id]
-            key = (decision_id, *sorted(hows)) if len(hows) > 1 else (decision_id, *hows)
-            said = decision_lines.get(key)
-            if said is None:  # a hub contract's standing decisions show the same way to each consumer
-                said = decision_lines[key] = self._decision_lines_of(index[decision_id], key[1:])
-            lines += said
+            lines += self._decision_lines_of(index[decision_id], decisions[decision_id])
         lines.append("")
         sections.append(Section("decisions", lines, 6, "the standing decisions"))
 

@@ -85,8 +85,8 @@ def local_graph(graph: Graph, document_id: str, url_of: Callable[[str], str | No
     into = {n: edges for n, edges in graph.pred[document_id].items() if n != document_id}
     if not out_of and not into:
         return None
-    right = sorted(n for n, edges in out_of.items() if edges)
-    left = sorted({*(n for n, edges in out_of.items() if not edges), *(n for n in into if not out_of.get(n))})
+    right = sorted(out_of)  # (a neighbour is in `succ` once an edge to it is added: never without edges)
+    left = sorted(n for n in into if n not in out_of)
 
     def labels(neighbour: str) -> dict[str, list[str]]:
         return {"out": [_edge_label(edge) for edge in out_of.get(neighbour, ())],
